@@ -1,0 +1,194 @@
+"""Course content as Wagtail pages: catalogue → course → (module →) lesson."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses import quizzes
+from courses.blocks import LessonBodyBlock, QuestionBankBlock
+
+
+class Audience(models.TextChoices):
+    PUBLIC_SERVANTS = "public_servants", _("New public servants")
+    SENIOR_OFFICIALS = "senior_officials", _("Governors and senior officials")
+    TRAINERS = "trainers", _("Integrity trainers")
+    CITIZENS = "citizens", _("Citizens")
+    BUSINESSES = "businesses", _("Businesses")
+
+
+class CataloguePage(Page):
+    """The public home page: every published course, grouped by audience."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self).live().public().order_by("path")
+        )
+        return context
+
+
+class CoursePage(Page):
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    summary = models.TextField(_("summary"), help_text=_("Shown in the catalogue."))
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), help_text=_("One outcome per line.")
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0.5)],
+    )
+    mandatory_for_staff = models.BooleanField(_("mandatory for staff"), default=False)
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity in months"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the certificate never expires."),
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=3, validators=[MinValueValidator(1)]
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Drawn at random from the question bank for each attempt."),
+    )
+    certificate_title = models.CharField(_("certificate title"), max_length=200)
+    question_bank = StreamField(
+        QuestionBankBlock(), blank=True, verbose_name=_("question bank")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("audience"),
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        FieldRowPanel([FieldPanel("estimated_hours"), FieldPanel("validity_months")]),
+        FieldPanel("mandatory_for_staff"),
+        FieldPanel("certificate_title"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("pass_mark"),
+                        FieldPanel("max_attempts"),
+                        FieldPanel("questions_per_attempt"),
+                    ]
+                ),
+                FieldPanel("question_bank"),
+            ],
+            heading=_("Final assessment"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("audience"),
+    ]
+    # The question bank is left out on purpose: its answers must stay secret.
+    api_fields = [
+        APIField("audience"),
+        APIField("summary"),
+        APIField("learning_outcomes"),
+        APIField("estimated_hours"),
+        APIField("mandatory_for_staff"),
+        APIField("validity_months"),
+        APIField("pass_mark"),
+        APIField("max_attempts"),
+        APIField("certificate_title"),
+    ]
+    parent_page_types = ["courses.CataloguePage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.question_bank and self.questions_per_attempt > len(self.question_bank):
+            raise ValidationError(
+                {
+                    "questions_per_attempt": _(
+                        "The bank has only %(count)d questions."
+                    )
+                    % {"count": len(self.question_bank)}
+                }
+            )
+
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    def lessons(self) -> models.QuerySet[LessonPage]:
+        """Return the published lessons in reading order, across modules."""
+        return LessonPage.objects.live().descendant_of(self).order_by("path")
+
+    def questions(self) -> list[quizzes.Question]:
+        return quizzes.questions_from_stream(self.question_bank)
+
+
+class ModulePage(Page):
+    """A group of lessons inside a course; it has no learning state of its own."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(self.get_parent().url + f"#modulo-{self.pk}")
+
+
+class LessonPage(Page):
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=15, validators=[MinValueValidator(1)]
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    api_fields = [APIField("summary"), APIField("minutes")]
+    parent_page_types = ["courses.CoursePage", "courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).get()

@@ -1,0 +1,112 @@
+"""Starting, submitting and scoring final-assessment attempts."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses import quizzes
+from lms.learning import progress_for
+from lms.models import Attempt, Completion, Enrolment
+from lms.signals import course_completed
+
+
+class AssessmentError(Exception):
+    """A request the rules refuse; the message is shown to the learner."""
+
+
+def attempts_left(enrolment: Enrolment, used: int) -> int:
+    return max(enrolment.course.max_attempts - used, 0)
+
+
+def start_attempt(
+    *, enrolment: Enrolment, now: datetime, rng: random.Random | None = None
+) -> Attempt:
+    """Return the learner's open attempt, or draw a new one if the rules allow."""
+    open_attempt = enrolment.attempts.filter(submitted_at=None).first()
+    if open_attempt:
+        return open_attempt
+    _check_can_start(enrolment)
+    course = enrolment.course
+    drawn = quizzes.draw(
+        course.questions(), course.questions_per_attempt, rng or random.SystemRandom()
+    )
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                enrolment=enrolment,
+                number=enrolment.attempts.count() + 1,
+                questions=[question.to_dict() for question in drawn],
+                pass_mark=course.pass_mark,
+                started_at=now,
+            )
+    except IntegrityError:
+        # Another tab started one at the same moment: continue that one.
+        open_attempt = enrolment.attempts.filter(submitted_at=None).first()
+        if open_attempt is None:
+            raise AssessmentError(_("Please try again.")) from None
+        return open_attempt
+
+
+def _check_can_start(enrolment: Enrolment) -> None:
+    course = enrolment.course
+    if Completion.objects.filter(enrolment=enrolment).exists():
+        raise AssessmentError(_("You have already completed this course."))
+    if not progress_for(enrolment).all_lessons_done:
+        raise AssessmentError(_("Read every lesson before taking the assessment."))
+    used = enrolment.attempts.count()
+    if not attempts_left(enrolment, used):
+        raise AssessmentError(
+            ngettext(
+                "You have used your only attempt at this assessment.",
+                "You have used all %(count)d attempts at this assessment.",
+                course.max_attempts,
+            )
+            % {"count": course.max_attempts}
+        )
+    if not course.question_bank:
+        raise AssessmentError(_("This course has no assessment yet."))
+
+
+def submit_attempt(
+    *, attempt: Attempt, submitted: dict[str, list[str]], now: datetime
+) -> Attempt:
+    """Score the attempt once; record the completion if it passes.
+
+    The attempt is closed by a conditional UPDATE, so of two simultaneous
+    submissions (two tabs, a double click) exactly one is scored.
+    """
+    if not attempt.is_open:
+        raise AssessmentError(_("This attempt has already been submitted."))
+    questions = attempt.drawn_questions()
+    try:
+        answers = quizzes.parse_answers(questions, submitted)
+    except quizzes.InvalidAnswers as error:
+        raise AssessmentError(str(error)) from None
+    result = quizzes.score(questions, answers)
+    passed = result.percent >= attempt.pass_mark
+    with transaction.atomic():
+        closed = Attempt.objects.filter(pk=attempt.pk, submitted_at=None).update(
+            submitted_at=now,
+            answers={qid: sorted(ids) for qid, ids in answers.items()},
+            score=result.percent,
+            passed=passed,
+        )
+        if not closed:
+            raise AssessmentError(_("This attempt has already been submitted."))
+        if passed:
+            completion = Completion.objects.create(
+                enrolment=attempt.enrolment,
+                attempt=attempt,
+                completed_at=now,
+                score=result.percent,
+            )
+            transaction.on_commit(
+                lambda: course_completed.send(sender=Completion, completion=completion)
+            )
+    attempt.refresh_from_db()
+    return attempt

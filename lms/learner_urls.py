@@ -1,0 +1,26 @@
+from django.urls import path
+
+from lms import views
+
+app_name = "lms"
+
+urlpatterns = [
+    path("mis-cursos/", views.my_courses, name="my_courses"),
+    path("cursos/<int:course_id>/inscribirse/", views.enrol, name="enrol"),
+    path(
+        "cursos/<int:course_id>/evaluacion/",
+        views.assessment_overview,
+        name="assessment",
+    ),
+    path(
+        "lecciones/<int:lesson_id>/completar/",
+        views.complete_lesson,
+        name="complete_lesson",
+    ),
+    path("intentos/<int:attempt_id>/", views.attempt, name="attempt"),
+    path(
+        "intentos/<int:attempt_id>/resultado/",
+        views.attempt_result,
+        name="attempt_result",
+    ),
+]

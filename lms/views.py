@@ -1,0 +1,196 @@
+"""Learner-facing views: thin wrappers around lms.learning and lms.assessment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.models import CoursePage, LessonPage
+from courses.quizzes import score
+from lms import assessment, learning
+from lms.models import Attempt, Enrolment
+
+
+def _live_course(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+
+
+def _get_enrolment_for_user(request: HttpRequest, course: CoursePage) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.for_user(request.user).select_related("course"), course=course
+    )
+
+
+def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
+    """Return the user's own attempt on a live course; anyone else's is a 404."""
+    return get_object_or_404(
+        Attempt.objects.select_related("enrolment__course"),
+        pk=attempt_id,
+        enrolment__user=request.user,
+        enrolment__course__live=True,
+    )
+
+
+def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
+    """Serve a course page with the learner's enrolment, progress and attempts."""
+    context = page.get_context(request)
+    if request.user.is_authenticated:
+        enrolment = (
+            Enrolment.objects.for_user(request.user)
+            .filter(course=page)
+            .select_related("completion")
+            .first()
+        )
+        if enrolment:
+            context.update(learning_context(enrolment))
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def learning_context(enrolment: Enrolment) -> dict:
+    attempts = list(enrolment.attempts.order_by("number"))
+    return {
+        "enrolment": enrolment,
+        "progress": learning.progress_for(enrolment),
+        "attempts": attempts,
+        "attempts_left": assessment.attempts_left(enrolment, len(attempts)),
+        "completion": getattr(enrolment, "completion", None),
+    }
+
+
+def lesson(request: HttpRequest, page: LessonPage) -> HttpResponse:
+    """Serve a lesson to an enrolled learner, with previous/next and progress."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = page.course()
+    if not course.live:
+        return render(request, "404.html", status=404)
+    enrolment = Enrolment.objects.for_user(request.user).filter(course=course).first()
+    if enrolment is None:
+        messages.info(request, _("Enrol in the course to read its lessons."))
+        return redirect(course.url)
+    enrolment.course = course
+    progress = learning.progress_for(enrolment)
+    previous, following = progress.neighbours(page)
+    context = page.get_context(request)
+    context.update(
+        course=course,
+        progress=progress,
+        previous_lesson=previous,
+        next_lesson=following,
+        is_done=page.pk in progress.done,
+    )
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+@require_POST
+@login_required
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _live_course(course_id)
+    enrolment = learning.enrol(user=request.user, course=course)
+    next_lesson = learning.progress_for(enrolment).resume_lesson()
+    return redirect(next_lesson.url if next_lesson else course.url)
+
+
+@require_POST
+@login_required
+def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    page = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    course = page.course()
+    if not course.live:
+        return render(request, "404.html", status=404)
+    enrolment = _get_enrolment_for_user(request, course)
+    learning.complete_lesson(enrolment=enrolment, lesson=page, now=timezone.now())
+    following = learning.progress_for(enrolment).neighbours(page)[1]
+    if following:
+        return redirect(following.url)
+    return redirect("lms:assessment", course_id=course.pk)
+
+
+@login_required
+def assessment_overview(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Show the assessment rules; a POST starts (or resumes) an attempt."""
+    course = _live_course(course_id)
+    enrolment = _get_enrolment_for_user(request, course)
+    if request.method == "POST":
+        try:
+            attempt = assessment.start_attempt(enrolment=enrolment, now=timezone.now())
+        except assessment.AssessmentError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(attempt)
+    context = learning_context(enrolment)
+    return render(request, "lms/assessment.html", {"course": course, **context})
+
+
+@login_required
+def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Show an open attempt's questions (never their answers) or score a POST."""
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if not attempt.is_open:
+        if request.method == "POST":
+            messages.error(request, _("This attempt has already been submitted."))
+        return redirect(attempt)
+    submitted = {}
+    if request.method == "POST":
+        submitted = {
+            key.removeprefix("q-"): request.POST.getlist(key)
+            for key in request.POST
+            if key.startswith("q-")
+        }
+        try:
+            attempt = assessment.submit_attempt(
+                attempt=attempt, submitted=submitted, now=timezone.now()
+            )
+        except assessment.AssessmentError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(attempt)
+    return render(
+        request,
+        "lms/attempt.html",
+        {
+            "attempt": attempt,
+            "course": attempt.enrolment.course,
+            "questions": attempt.drawn_questions(),
+            "submitted": submitted,
+        },
+        status=400 if submitted else 200,
+    )
+
+
+@login_required
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if attempt.is_open:
+        return redirect(attempt)
+    result = score(attempt.drawn_questions(), attempt.chosen_answers())
+    enrolment = attempt.enrolment
+    return render(
+        request,
+        "lms/attempt_result.html",
+        {
+            "attempt": attempt,
+            "course": enrolment.course,
+            "result": result,
+            **learning_context(enrolment),
+        },
+    )
+
+
+@login_required
+def my_courses(request: HttpRequest) -> HttpResponse:
+    enrolments = list(
+        Enrolment.objects.for_user(request.user)
+        .select_related("course", "completion")
+        .order_by("-enrolled_at")
+    )
+    progress = learning.progress_for_many(enrolments)
+    rows = [(enrolment, progress[enrolment.pk]) for enrolment in enrolments]
+    return render(request, "lms/my_courses.html", {"rows": rows})
