@@ -149,6 +149,17 @@ class CoursePage(Page):
         """Return the published lessons in reading order, across modules."""
         return LessonPage.objects.live().descendant_of(self).order_by("path")
 
+    def outline(self) -> list[tuple[ModulePage | None, list[LessonPage]]]:
+        """Return the published lessons grouped under their modules, in order."""
+        modules = {module.path: module for module in ModulePage.objects.child_of(self).live()}
+        sections: list[tuple[ModulePage | None, list[LessonPage]]] = []
+        for lesson in self.lessons().defer_streamfields():
+            module = modules.get(lesson.path[: -Page.steplen])
+            if not sections or sections[-1][0] is not module:
+                sections.append((module, []))
+            sections[-1][1].append(lesson)
+        return sections
+
     def questions(self) -> list[quizzes.Question]:
         return quizzes.questions_from_stream(self.question_bank)
 

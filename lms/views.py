@@ -59,6 +59,7 @@ def learning_context(enrolment: Enrolment) -> dict:
         "enrolment": enrolment,
         "progress": learning.progress_for(enrolment),
         "attempts": attempts,
+        "open_attempt": next((each for each in attempts if each.is_open), None),
         "attempts_left": assessment.attempts_left(enrolment, len(attempts)),
         "completion": getattr(enrolment, "completion", None),
     }

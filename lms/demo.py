@@ -1,0 +1,109 @@
+"""Demo site: the catalogue as home page, the fixture courses and one account per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from wagtail.models import Page, Site
+
+from courses.importing import import_course
+from courses.models import CataloguePage, CoursePage
+from lms.models import User
+
+CATALOGUE_INTRO = (
+    "<p>Cursos virtuales del <b>Gobierno Regional de Cajamarca</b> para fortalecer "
+    "la integridad pública: la inducción obligatoria de todo servidor, la formación "
+    "de la alta dirección y de formadores, y cursos abiertos a la ciudadanía y a "
+    "las empresas. Al aprobar, obtiene una constancia verificable.</p>"
+)
+DEMO_PASSWORD = "Integridad-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    group: str | None = None
+    superuser: bool = False
+    password: str = DEMO_PASSWORD
+
+
+ACCOUNTS = (
+    DemoAccount("servidora@demo.regioncajamarca.pe", "Rosa Elena", "Quispe Huamán",
+                "Servidora pública nueva (CAS)", "Servidores públicos"),
+    DemoAccount("gobernador@demo.regioncajamarca.pe", "Luis Alberto", "Chávez Terrones",
+                "Gobernador regional", "Alta dirección"),
+    DemoAccount("formadora@demo.regioncajamarca.pe", "Carmen Rosa", "Vásquez Sánchez",
+                "Formadora en integridad (OII)", "Formadores"),
+    DemoAccount("rrhh@demo.regioncajamarca.pe", "Jorge Luis", "Mendoza Cueva",
+                "Recursos humanos", "Recursos humanos"),
+    DemoAccount("ciudadano@demo.regioncajamarca.pe", "Pedro Pablo", "Llanos Cabrera",
+                "Ciudadano", "Ciudadanía"),
+    DemoAccount("empresa@demo.regioncajamarca.pe", "María Isabel", "Rojas Díaz",
+                "Representante de empresa", "Empresas"),
+    DemoAccount("editora@demo.regioncajamarca.pe", "Ana Lucía", "Cerna Ortiz",
+                "Editora de cursos (admin Wagtail)", "Editors"),
+    DemoAccount("admin@demo.regioncajamarca.pe", "Administrador", "del Sistema",
+                "Administrador (superusuario)", superuser=True),
+)
+
+
+def ensure_catalogue() -> CataloguePage:
+    """Return the catalogue, creating it as the default site's home page."""
+    catalogue = CataloguePage.objects.first()
+    if catalogue:
+        return catalogue
+    root = Page.get_first_root_node()
+    catalogue = CataloguePage(
+        title="Cursos de integridad pública", slug="cursos", intro=CATALOGUE_INTRO
+    )
+    root.add_child(instance=catalogue)
+    catalogue.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first() or Site(
+        hostname="localhost", port=80, is_default_site=True
+    )
+    previous_home = site.root_page_id
+    site.root_page = catalogue
+    site.site_name = "Integridad Cajamarca"
+    site.save()
+    # Wagtail's placeholder "Welcome" page is no use once the catalogue is home.
+    Page.objects.filter(pk=previous_home, content_type__model="page").delete()
+    return catalogue
+
+
+def ensure_courses(
+    catalogue: CataloguePage, courses: Iterable[Mapping]
+) -> list[CoursePage]:
+    """Import the courses whose slug is new; never overwrite an editor's work."""
+    existing = set(CoursePage.objects.child_of(catalogue).values_list("slug", flat=True))
+    return [
+        import_course(catalogue, data) for data in courses if data["slug"] not in existing
+    ]
+
+
+def ensure_accounts() -> list[DemoAccount]:
+    """Create or reset the demo accounts, with verified e-mail addresses."""
+    for account in ACCOUNTS:
+        user, _created = User.objects.update_or_create(
+            email=account.email,
+            defaults={
+                "username": account.email.split("@")[0],
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "is_superuser": account.superuser,
+                "is_staff": account.superuser,
+            },
+        )
+        user.set_password(account.password)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+        if account.group:
+            user.groups.add(Group.objects.get_or_create(name=account.group)[0])
+    return list(ACCOUNTS)

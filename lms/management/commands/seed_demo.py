@@ -1,0 +1,47 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lms import demo
+
+DEFAULT_COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "courses"
+
+
+class Command(BaseCommand):
+    help = "Create demo courses and accounts (idempotent). Only with DEBUG on."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--courses-dir",
+            type=Path,
+            default=DEFAULT_COURSES_DIR,
+            help="Folder of course JSON files (default: fixtures/courses).",
+        )
+
+    def handle(self, *args, courses_dir: Path, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                _(
+                    "seed_demo creates accounts with public passwords, so it only "
+                    "runs with DEBUG on. Do not run it in production."
+                )
+            )
+        files = sorted(courses_dir.glob("*.json"))
+        courses = [json.loads(path.read_text(encoding="utf-8")) for path in files]
+        courses.sort(key=lambda data: data.get("order", 0))
+        with transaction.atomic():
+            catalogue = demo.ensure_catalogue()
+            created = demo.ensure_courses(catalogue, courses)
+            accounts = demo.ensure_accounts()
+        self.stdout.write(
+            _("Courses: %(created)d created, %(total)d in the catalogue.")
+            % {"created": len(created), "total": len(courses)}
+        )
+        self.stdout.write(_("Demo accounts (email / password / role):"))
+        for account in accounts:
+            self.stdout.write(f"  {account.email:<40} {account.password:<20} {account.role}")
+        self.stdout.write(_("Site: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL})
