@@ -1,0 +1,133 @@
+"""Factories for tests; tests build their own data and never load fixtures/."""
+
+from __future__ import annotations
+
+import uuid
+
+import factory
+import wagtail_factories
+from allauth.account.models import EmailAddress
+
+from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
+from lms.models import Enrolment, User
+
+PASSWORD = "una-clave-segura-123"
+
+
+def block_id() -> str:
+    return str(uuid.uuid4())
+
+
+def single_choice(prompt: str, correct: str, wrong: list[str], explanation: str = "") -> dict:
+    options = [{"text": correct, "correct": True}] + [
+        {"text": text, "correct": False} for text in wrong
+    ]
+    return {
+        "type": "single_choice",
+        "id": block_id(),
+        "value": {
+            "prompt": prompt,
+            "options": [{"type": "item", "value": o, "id": block_id()} for o in options],
+            "explanation": explanation or f"Explicación de {prompt}",
+        },
+    }
+
+
+def multiple_choice(prompt: str, correct: list[str], wrong: list[str]) -> dict:
+    options = [{"text": t, "correct": True} for t in correct] + [
+        {"text": t, "correct": False} for t in wrong
+    ]
+    return {
+        "type": "multiple_choice",
+        "id": block_id(),
+        "value": {
+            "prompt": prompt,
+            "options": [{"type": "item", "value": o, "id": block_id()} for o in options],
+            "explanation": f"Explicación de {prompt}",
+        },
+    }
+
+
+def true_false(prompt: str, answer: bool) -> dict:
+    return {
+        "type": "true_false",
+        "id": block_id(),
+        "value": {"prompt": prompt, "answer": answer, "explanation": f"Explicación de {prompt}"},
+    }
+
+
+def question_bank(size: int = 5) -> list[dict]:
+    """Return a bank mixing the three question kinds, `size` questions long."""
+    makers = [
+        lambda n: single_choice(f"Pregunta {n}", f"Correcta {n}", [f"Falsa {n}a", f"Falsa {n}b"]),
+        lambda n: multiple_choice(f"Pregunta {n}", [f"Sí {n}a", f"Sí {n}b"], [f"No {n}"]),
+        lambda n: true_false(f"Pregunta {n}", n % 2 == 0),
+    ]
+    return [makers[n % 3](n) for n in range(1, size + 1)]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persona{n}@example.pe")
+    username = factory.Sequence(lambda n: f"persona{n}")
+    first_name = "Rosa"
+    last_name = "Quispe"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class CataloguePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CataloguePage
+
+    title = "Cursos"
+
+
+class CoursePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Curso {n}")
+    audience = Audience.PUBLIC_SERVANTS
+    summary = "Un curso de integridad."
+    learning_outcomes = "Reconocer un conflicto de intereses\nSaber dónde denunciar"
+    estimated_hours = 2
+    pass_mark = 60
+    max_attempts = 2
+    questions_per_attempt = 3
+    certificate_title = "Constancia de prueba"
+    question_bank = factory.LazyFunction(question_bank)
+
+
+class ModulePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ModulePage
+
+    title = factory.Sequence(lambda n: f"Módulo {n}")
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"Lección {n}")
+    minutes = 10
+    body = factory.LazyAttribute(
+        lambda page: [
+            {"type": "text", "value": f"<p>Contenido de {page.title}</p>", "id": block_id()}
+        ]
+    )
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    user = factory.SubFactory(UserFactory)
