@@ -59,7 +59,7 @@ class NoteBlock(blocks.StructBlock):
     """A highlighted box: a tip, a warning or the legal basis of a rule."""
 
     kind = blocks.ChoiceBlock(
-        label=_("Kind"),
+        label=_("Note type"),
         choices=[
             ("info", _("Information")),
             ("warning", _("Warning")),
@@ -79,7 +79,7 @@ class NoteBlock(blocks.StructBlock):
 class DilemmaChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Choice"))
     feedback = blocks.TextBlock(label=_("Feedback"))
-    recommended = blocks.BooleanBlock(label=_("Recommended course of action"), required=False)
+    recommended = blocks.BooleanBlock(label=_("Recommended choice"), required=False)
 
 
 class DilemmaBlock(blocks.StructBlock):
@@ -136,7 +136,7 @@ class SingleChoiceQuestionBlock(ChoiceQuestionBlock):
 
     class Meta:
         icon = "radio-full"
-        label = _("Single choice question")
+        label = _("Single answer question")
 
 
 class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
@@ -145,7 +145,7 @@ class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
 
     class Meta:
         icon = "list-ul"
-        label = _("Multiple choice question")
+        label = _("Multiple answer question")
 
 
 class TrueFalseQuestionBlock(blocks.StructBlock):

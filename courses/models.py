@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -135,8 +136,10 @@ class CoursePage(Page):
         if self.question_bank and self.questions_per_attempt > len(self.question_bank):
             raise ValidationError(
                 {
-                    "questions_per_attempt": _(
-                        "The bank has only %(count)d questions."
+                    "questions_per_attempt": ngettext(
+                        "The bank has only %(count)d question.",
+                        "The bank has only %(count)d questions.",
+                        len(self.question_bank),
                     )
                     % {"count": len(self.question_bank)}
                 }

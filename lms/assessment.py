@@ -48,7 +48,9 @@ def start_attempt(
         # Another tab started one at the same moment: continue that one.
         open_attempt = enrolment.attempts.filter(submitted_at=None).first()
         if open_attempt is None:
-            raise AssessmentError(_("Please try again.")) from None
+            raise AssessmentError(
+                _("The assessment could not be started. Please try again.")
+            ) from None
         return open_attempt
 
 

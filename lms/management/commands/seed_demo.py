@@ -38,7 +38,7 @@ class Command(BaseCommand):
             created = demo.ensure_courses(catalogue, courses)
             accounts = demo.ensure_accounts()
         self.stdout.write(
-            _("Courses: %(created)d created, %(total)d in the catalogue.")
+            _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
         )
         self.stdout.write(_("Demo accounts (email / password / role):"))

@@ -1,0 +1,228 @@
+"""A learner's whole journey in a real browser: sign up, confirm, learn, pass.
+
+Drives Debian's Chromium (not Playwright's own download) through Playwright's
+sync API against pytest-django's live server:
+
+    .venv/bin/pytest tests/e2e -m browser -p no:cacheprovider -x
+
+The interface is translated while this test is being written, so elements are
+found by form actions, input names and hrefs, never by their visible text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from courses.models import CoursePage
+from lms.models import Attempt, Completion, LessonProgress, User
+from tests.factories import (
+    CataloguePageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+)
+
+# Playwright's sync API keeps an event loop in the test's thread; without this
+# Django refuses to touch the database from it (SynchronousOnlyOperation).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 15_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PASSWORD = "Transparencia-Cajamarca-2025"
+LIMA = ZoneInfo("America/Lima")
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server runs in another thread, so the data must be committed.
+    # serialized_rollback restores the data migrations (Wagtail's root page,
+    # the default site) should an earlier transactional test have flushed them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail(
+            "Chromium is not on PATH. This test drives Debian's Chromium, not "
+            "Playwright's download: run the test command given in the README, "
+            "which installs it (apt-get install chromium).",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def published_course(transactional_db) -> CoursePage:
+    """The catalogue as the default site's root, and one course in it.
+
+    The default site answers for any host, so Wagtail serves the catalogue at
+    the live server's own host and port.
+    """
+    from wagtail.models import Page, Site
+
+    root = Page.get_first_root_node()
+    catalogue = CataloguePageFactory(parent=root, slug="cursos")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": catalogue},
+    )
+    course = CoursePageFactory(parent=catalogue, title="Inducción", slug="induccion")
+    module = ModulePageFactory(parent=course, title="Módulo 1")
+    LessonPageFactory(parent=module, title="Lección uno", slug="uno")
+    LessonPageFactory(parent=module, title="Lección dos", slug="dos")
+    LessonPageFactory(parent=course, title="Lección tres", slug="tres")
+    return course
+
+
+def new_page(browser, **options):
+    context = browser.new_context(locale="es-PE", timezone_id="America/Lima", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # Chromium asks for /favicon.ico on its own; keep it off the shared test DB.
+    context.route("**/favicon.ico", lambda route: route.abort())
+    return context.new_page()
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def click_and_wait(page, selector: str) -> None:
+    """Click a link or submit button and wait until the next page has loaded."""
+    with page.expect_navigation():
+        page.locator(selector).click()
+
+
+def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
+    transactional_db, live_server, published_course, browser
+):
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    course = published_course
+    lesson_count = course.lessons().count()
+    home = live_server.url + "/"
+
+    # The catalogue on a phone, for the record.
+    phone = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(home)
+    expect(phone.locator(f'.course-list a[href$="/{course.slug}/"]')).to_be_visible()
+    phone.screenshot(path=str(ARTIFACTS / "catalogo-movil.png"), full_page=True)
+    phone.context.close()
+
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
+    try:
+        # Sign up from the catalogue.
+        page.goto(home)
+        click_and_wait(page, f'.site-nav a[href="{reverse("account_signup")}"]')
+        assert path_of(page) == reverse("account_signup")
+        signup = page.locator(f'form[action="{reverse("account_signup")}"]')
+        signup.locator('input[name="first_name"]').fill("Rosa Elena")
+        signup.locator('input[name="last_name"]').fill("Quispe Chávez")
+        signup.locator('input[name="email"]').fill("rosa.quispe@example.pe")
+        signup.locator('input[name="password1"]').fill(PASSWORD)
+        signup.locator('input[name="password2"]').fill(PASSWORD)
+        with page.expect_navigation():
+            signup.locator('button[type="submit"]').click()
+        assert path_of(page) == reverse("account_email_verification_sent")
+        user = User.objects.get(email="rosa.quispe@example.pe")
+        assert (user.first_name, user.last_name) == ("Rosa Elena", "Quispe Chávez")
+
+        # Confirm the address with the link the e-mail carries.
+        assert len(mail.outbox) == 1, [message.subject for message in mail.outbox]
+        message = mail.outbox[0]
+        assert message.to == ["rosa.quispe@example.pe"]
+        link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", message.body)
+        assert link, message.body
+        page.goto(live_server.url + urlsplit(link.group(0)).path)
+        click_and_wait(page, 'main form[action*="/confirm-email/"] button[type="submit"]')
+        assert user.emailaddress_set.get().verified
+        # Confirming logs the learner in.
+        logout = f'.site-nav form[action="{reverse("account_logout")}"]'
+        expect(page.locator(logout)).to_have_count(1)
+
+        # Enrol from the course page.
+        click_and_wait(page, '.site-nav a[href="/"]')
+        click_and_wait(page, f'.course-list a[href$="/{course.slug}/"]')
+        expect(page.locator("h1")).to_have_text(course.title)
+        click_and_wait(page, 'form[action$="/inscribirse/"] button[type="submit"]')
+
+        # Read every lesson until the course hands over to the assessment.
+        assessment_path = reverse("lms:assessment", args=[course.pk])
+        lessons_read = 0
+        while path_of(page) != assessment_path:
+            assert lessons_read < lesson_count, f"still reading at {page.url}"
+            click_and_wait(page, 'form[action*="/completar/"] button[type="submit"]')
+            lessons_read += 1
+        assert lessons_read == lesson_count
+        assert LessonProgress.objects.filter(enrolment__user=user).count() == lesson_count
+
+        # Start the assessment and answer every question right.
+        click_and_wait(page, 'main form[method="post"]:not([action]) button[type="submit"]')
+        attempt = Attempt.objects.filter(enrolment__user=user).latest("pk")
+        assert path_of(page) == reverse("lms:attempt", args=[attempt.pk])
+        quiz = page.locator("form.quiz")
+        for question in attempt.drawn_questions():
+            for option in question.options:
+                if option.correct:
+                    quiz.locator(
+                        f'input[name="q-{question.id}"][value="{option.id}"]'
+                    ).check()
+        with page.expect_navigation():
+            quiz.locator('button[type="submit"]').click()
+        assert path_of(page) == reverse("lms:attempt_result", args=[attempt.pk])
+        expect(page.locator(".result .score")).to_have_text("100%")
+        completion = Completion.objects.get(enrolment__user=user)
+        assert completion.score == 100
+
+        # "Mis cursos" shows the course as completed today (Lima time).
+        click_and_wait(page, f'.site-nav a[href="{reverse("lms:my_courses")}"]')
+        assert path_of(page) == "/mis-cursos/"
+        card = page.locator(f'.course-list li.card:has(a[href$="/{course.slug}/"])')
+        expect(card).to_have_count(1)
+        expect(card.locator("h2")).to_have_text(course.title)
+        today = datetime.now(LIMA).strftime("%d/%m/%Y")
+        status = card.locator(".status.completed")
+        expect(status).to_contain_text(today)
+        expect(status).to_contain_text("100%")
+        page.screenshot(path=str(ARTIFACTS / "mis-cursos.png"), full_page=True)
+    except BaseException:
+        # Where the journey stopped, to look at after a failure.
+        try:
+            page.screenshot(path=str(ARTIFACTS / "fallo-recorrido.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - the original failure matters more
+            pass
+        raise
+    finally:
+        page.context.close()
