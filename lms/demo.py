@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError
 from wagtail.models import Page, Site
 
 from courses.importing import import_course
@@ -77,13 +80,25 @@ def ensure_catalogue() -> CataloguePage:
 
 
 def ensure_courses(
-    catalogue: CataloguePage, courses: Iterable[Mapping]
+    catalogue: CataloguePage, courses: Mapping[str, Mapping]
 ) -> list[CoursePage]:
-    """Import the courses whose slug is new; never overwrite an editor's work."""
+    """Import the courses whose slug is new; never overwrite an editor's work.
+
+    `courses` maps a file name to its course data, so errors can name the file.
+    """
     existing = set(CoursePage.objects.child_of(catalogue).values_list("slug", flat=True))
-    return [
-        import_course(catalogue, data) for data in courses if data["slug"] not in existing
-    ]
+    created = []
+    for name, data in courses.items():
+        if data["slug"] in existing:
+            continue
+        try:
+            created.append(import_course(catalogue, data))
+        except ValidationError as error:
+            details = json.dumps(error.as_json_data(), ensure_ascii=False)
+            raise CommandError(f"{name}: {details}") from None
+        except KeyError as error:
+            raise CommandError(f"{name}: missing field {error}") from None
+    return created
 
 
 def ensure_accounts() -> list[DemoAccount]:

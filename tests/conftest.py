@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
@@ -13,6 +14,12 @@ from tests.factories import (
     ModulePageFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with no cached rate-limit counters or pages."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ found by form actions, input names and hrefs, never by their visible text.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -24,14 +25,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
-from courses.models import CoursePage
 from lms.models import Attempt, Completion, LessonProgress, User
-from tests.factories import (
-    CataloguePageFactory,
-    CoursePageFactory,
-    LessonPageFactory,
-    ModulePageFactory,
-)
 
 # Playwright's sync API keeps an event loop in the test's thread; without this
 # Django refuses to touch the database from it (SynchronousOnlyOperation).
@@ -60,50 +54,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail(
-            "Chromium is not on PATH. This test drives Debian's Chromium, not "
-            "Playwright's download: run the test command given in the README, "
-            "which installs it (apt-get install chromium).",
-            pytrace=False,
-        )
-    return path
-
-
-@pytest.fixture
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def published_course(transactional_db) -> CoursePage:
-    """The catalogue as the default site's root, and one course in it.
-
-    The default site answers for any host, so Wagtail serves the catalogue at
-    the live server's own host and port.
-    """
-    from wagtail.models import Page, Site
-
-    root = Page.get_first_root_node()
-    catalogue = CataloguePageFactory(parent=root, slug="cursos")
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": catalogue},
-    )
-    course = CoursePageFactory(parent=catalogue, title="Inducción", slug="induccion")
-    module = ModulePageFactory(parent=course, title="Módulo 1")
-    LessonPageFactory(parent=module, title="Lección uno", slug="uno")
-    LessonPageFactory(parent=module, title="Lección dos", slug="dos")
-    LessonPageFactory(parent=course, title="Lección tres", slug="tres")
-    return course
+CHROMIUM_MISSING = (
+    "Chromium is not on PATH. This test drives Debian's Chromium, not "
+    "Playwright's own download (never run `playwright install`): run the test "
+    "command given in the README, which installs it (apt-get install chromium)."
+)
 
 
 def new_page(browser, **options):
@@ -126,13 +81,30 @@ def click_and_wait(page, selector: str) -> None:
 
 
 def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
-    transactional_db, live_server, published_course, browser
+    transactional_db, live_server, course
 ):
+    """The `course` fixture (tests/conftest.py) makes the catalogue the default
+    site's root: Wagtail serves the default site for any host, so the catalogue
+    answers at the live server's own host and port. Pages are reached by
+    clicking links, never through `page.url`."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            follow_the_journey(browser, live_server.url, course)
+        finally:
+            browser.close()
+
+
+def follow_the_journey(browser, server_url: str, course) -> None:
     expect.set_options(timeout=TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
-    course = published_course
     lesson_count = course.lessons().count()
-    home = live_server.url + "/"
+    home = server_url + "/"
 
     # The catalogue on a phone, for the record.
     phone = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -165,8 +137,10 @@ def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
         assert message.to == ["rosa.quispe@example.pe"]
         link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", message.body)
         assert link, message.body
-        page.goto(live_server.url + urlsplit(link.group(0)).path)
-        click_and_wait(page, 'main form[action*="/confirm-email/"] button[type="submit"]')
+        page.goto(server_url + urlsplit(link.group(0)).path)
+        click_and_wait(
+            page, 'main form[action*="/confirm-email/"] button[type="submit"]'
+        )
         assert user.emailaddress_set.get().verified
         # Confirming logs the learner in.
         logout = f'.site-nav form[action="{reverse("account_logout")}"]'
@@ -186,10 +160,14 @@ def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
             click_and_wait(page, 'form[action*="/completar/"] button[type="submit"]')
             lessons_read += 1
         assert lessons_read == lesson_count
-        assert LessonProgress.objects.filter(enrolment__user=user).count() == lesson_count
+        assert (
+            LessonProgress.objects.filter(enrolment__user=user).count() == lesson_count
+        )
 
         # Start the assessment and answer every question right.
-        click_and_wait(page, 'main form[method="post"]:not([action]) button[type="submit"]')
+        click_and_wait(
+            page, 'main form[method="post"]:not([action]) button[type="submit"]'
+        )
         attempt = Attempt.objects.filter(enrolment__user=user).latest("pk")
         assert path_of(page) == reverse("lms:attempt", args=[attempt.pk])
         quiz = page.locator("form.quiz")
@@ -219,10 +197,8 @@ def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
         page.screenshot(path=str(ARTIFACTS / "mis-cursos.png"), full_page=True)
     except BaseException:
         # Where the journey stopped, to look at after a failure.
-        try:
+        with contextlib.suppress(Exception):  # the original failure matters more
             page.screenshot(path=str(ARTIFACTS / "fallo-recorrido.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - the original failure matters more
-            pass
         raise
     finally:
         page.context.close()

@@ -30,9 +30,11 @@ class Command(BaseCommand):
                     "runs with DEBUG on. Do not run it in production."
                 )
             )
-        files = sorted(courses_dir.glob("*.json"))
-        courses = [json.loads(path.read_text(encoding="utf-8")) for path in files]
-        courses.sort(key=lambda data: data.get("order", 0))
+        courses = {
+            path.name: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(courses_dir.glob("*.json"))
+        }
+        courses = dict(sorted(courses.items(), key=lambda item: item[1].get("order", 0)))
         with transaction.atomic():
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)

@@ -1,0 +1,117 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import Site
+
+from courses.models import CataloguePage, CoursePage, LessonPage
+from lms.demo import ACCOUNTS, DEMO_PASSWORD
+from lms.models import User
+from tests.factories import question_bank
+
+pytestmark = pytest.mark.django_db
+
+COURSE = {
+    "slug": "curso-demo",
+    "order": 1,
+    "title": "Curso demo",
+    "audience": "citizens",
+    "summary": "Resumen.",
+    "learning_outcomes": ["Uno", "Dos"],
+    "estimated_hours": 1,
+    "mandatory_for_staff": False,
+    "validity_months": None,
+    "pass_mark": 70,
+    "max_attempts": 3,
+    "questions_per_attempt": 2,
+    "certificate_title": "Constancia",
+    "modules": [
+        {
+            "title": "Módulo",
+            "intro": "",
+            "lessons": [
+                {
+                    "slug": "leccion",
+                    "title": "Lección",
+                    "minutes": 5,
+                    "body": [
+                        {"type": "text", "value": "<p>Hola</p>"},
+                        {
+                            "type": "dilemma",
+                            "value": {
+                                "case": "Caso",
+                                "question": "¿Qué hace?",
+                                "choices": [
+                                    {"text": "A", "feedback": "Bien", "recommended": True},
+                                    {"text": "B", "feedback": "Mal", "recommended": False},
+                                ],
+                            },
+                        },
+                    ],
+                }
+            ],
+        }
+    ],
+    "questions": [
+        {"type": "true_false", "prompt": "¿Verdad?", "answer": True, "explanation": "Sí."},
+        {
+            "type": "single_choice",
+            "prompt": "¿Cuál?",
+            "options": [{"text": "Esta", "correct": True}, {"text": "Otra", "correct": False}],
+            "explanation": "Esta.",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def courses_dir(tmp_path):
+    (tmp_path / "curso.json").write_text(json.dumps(COURSE), encoding="utf-8")
+    return tmp_path
+
+
+def test_it_refuses_to_run_with_debug_off(settings, courses_dir):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", courses_dir=courses_dir)
+    assert not User.objects.exists()
+
+
+def test_it_builds_the_catalogue_courses_and_accounts_once(settings, courses_dir, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", courses_dir=courses_dir)
+    call_command("seed_demo", courses_dir=courses_dir)
+    catalogue = CataloguePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == catalogue.pk
+    course = CoursePage.objects.live().get()
+    assert course.get_parent().pk == catalogue.pk
+    assert LessonPage.objects.live().descendant_of(course).count() == 1
+    assert len(course.questions()) == 2
+    assert User.objects.count() == len(ACCOUNTS)
+    output = capsys.readouterr().out
+    assert all(account.email in output for account in ACCOUNTS)
+    assert DEMO_PASSWORD in output
+
+
+def test_demo_accounts_can_log_in(settings, courses_dir, client):
+    settings.DEBUG = True
+    call_command("seed_demo", courses_dir=courses_dir)
+    for account in ACCOUNTS:
+        assert client.login(username=account.email, password=account.password)
+
+
+def test_an_invalid_course_file_creates_nothing(settings, tmp_path):
+    settings.DEBUG = True
+    broken = {**COURSE, "questions": [{**COURSE["questions"][1], "options": [
+        {"text": "A", "correct": True}, {"text": "B", "correct": True}]}]}
+    (tmp_path / "curso.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(CommandError, match="curso.json.*exactamente una opción"):
+        call_command("seed_demo", courses_dir=tmp_path)
+    assert not CoursePage.objects.exists()
+    assert not CataloguePage.objects.exists()
+
+
+def test_the_factories_bank_is_valid_for_the_editor():
+    """Guard the test data itself: a bank the editor would reject proves nothing."""
+    block = CoursePage._meta.get_field("question_bank").stream_block
+    block.clean(block.to_python(question_bank(6)))

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+CHECK = "import django; django.setup(); print('started')"
+
+
+def start(module: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", CHECK],
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"ALLOWED_HOSTS": "integridad.example"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "1"}, "DEBUG must be off"),
+        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "maybe"}, "DEBUG must be a boolean"),
+    ],
+)
+def test_production_refuses_to_start_when_misconfigured(env, complaint):
+    result = start("lms.settings.production", **env)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_production_starts_with_a_secret_and_hosts():
+    result = start("lms.settings.production", SECRET_KEY="s" * 50, ALLOWED_HOSTS="integridad.example")
+    assert result.stdout.strip() == "started", result.stderr
+
+
+def test_the_demo_settings_demand_a_secret_once_debug_is_off():
+    assert start("lms.settings.dev").stdout.strip() == "started"
+    assert "SECRET_KEY must be set" in start("lms.settings.dev", DEBUG="0").stderr
+
+
+def test_the_embedded_defaults_are_sqlite_locmem_and_immediate_tasks():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.TASKS['default']['BACKEND'], s.EMAIL_BACKEND, s.TIME_ZONE, s.LANGUAGE_CODE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"},
+        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django_tasks.backends.immediate.ImmediateBackend",
+        "django.core.mail.backends.console.EmailBackend",
+        "America/Lima",
+        "es",
+    ]
+
+
+def test_database_and_redis_urls_switch_the_backends():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CACHES['default']['BACKEND'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/integridad",
+            "REDIS_URL": "redis://127.0.0.1:6379/1",
+        },
+        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.postgresql",
+        "integridad",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
