@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -57,7 +59,7 @@ class CoursePage(Page):
         _("estimated hours"),
         max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(0.5)],
+        validators=[MinValueValidator(Decimal("0.5"))],
     )
     mandatory_for_staff = models.BooleanField(_("mandatory for staff"), default=False)
     validity_months = models.PositiveSmallIntegerField(
