@@ -151,7 +151,8 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             )
         except assessment.AssessmentError as error:
             messages.error(request, str(error))
-        else:
+            attempt.refresh_from_db()
+        if not attempt.is_open:  # scored now, or by another tab meanwhile
             return redirect(attempt)
     return render(
         request,
