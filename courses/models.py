@@ -31,7 +31,9 @@ class Audience(models.TextChoices):
 class CataloguePage(Page):
     """The public home page: every published course, grouped by audience."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
@@ -148,7 +150,9 @@ class CoursePage(Page):
             )
 
     def outcomes(self) -> list[str]:
-        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.learning_outcomes.splitlines() if line.strip()
+        ]
 
     def lessons(self) -> models.QuerySet[LessonPage]:
         """Return the published lessons in reading order, across modules."""
@@ -156,7 +160,9 @@ class CoursePage(Page):
 
     def outline(self) -> list[tuple[ModulePage | None, list[LessonPage]]]:
         """Return the published lessons grouped under their modules, in order."""
-        modules = {module.path: module for module in ModulePage.objects.child_of(self).live()}
+        modules = {
+            module.path: module for module in ModulePage.objects.child_of(self).live()
+        }
         sections: list[tuple[ModulePage | None, list[LessonPage]]] = []
         for lesson in self.lessons().defer_streamfields():
             module = modules.get(lesson.path[: -Page.steplen])

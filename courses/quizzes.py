@@ -111,9 +111,7 @@ def draw(bank: Sequence[Question], count: int, rng: random.Random) -> list[Quest
         options = list(question.options)
         if question.kind != "true_false":
             rng.shuffle(options)
-        shuffled.append(
-            Question(**{**question.__dict__, "options": tuple(options)})
-        )
+        shuffled.append(Question(**{**question.__dict__, "options": tuple(options)}))
     return shuffled
 
 
@@ -129,14 +127,18 @@ def parse_answers(
     by_id = {question.id: question for question in questions}
     unknown = set(submitted) - set(by_id)
     if unknown:
-        raise InvalidAnswers(_("The answers include questions that are not part of this attempt."))
+        raise InvalidAnswers(
+            _("The answers include questions that are not part of this attempt.")
+        )
     answers = {}
     for question in questions:
         chosen = frozenset(submitted.get(question.id, []))
         if not chosen:
             raise InvalidAnswers(_("Please answer every question before submitting."))
         if not chosen <= {option.id for option in question.options}:
-            raise InvalidAnswers(_("An answer refers to an option that does not exist."))
+            raise InvalidAnswers(
+                _("An answer refers to an option that does not exist.")
+            )
         if len(chosen) > 1 and not question.allows_many:
             raise InvalidAnswers(_("Only one option may be chosen for this question."))
         answers[question.id] = chosen

@@ -1,4 +1,4 @@
-"""Demo site: the catalogue as home page, the fixture courses and one account per role."""
+"""Demo site: the catalogue as home page, fixture courses, one account per role."""
 
 from __future__ import annotations
 
@@ -37,22 +37,62 @@ class DemoAccount:
 
 
 ACCOUNTS = (
-    DemoAccount("servidora@demo.regioncajamarca.pe", "Rosa Elena", "Quispe Huamán",
-                "Servidora pública nueva (CAS)", "Servidores públicos"),
-    DemoAccount("gobernador@demo.regioncajamarca.pe", "Luis Alberto", "Chávez Terrones",
-                "Gobernador regional", "Alta dirección"),
-    DemoAccount("formadora@demo.regioncajamarca.pe", "Carmen Rosa", "Vásquez Sánchez",
-                "Formadora en integridad (OII)", "Formadores"),
-    DemoAccount("rrhh@demo.regioncajamarca.pe", "Jorge Luis", "Mendoza Cueva",
-                "Recursos humanos", "Recursos humanos"),
-    DemoAccount("ciudadano@demo.regioncajamarca.pe", "Pedro Pablo", "Llanos Cabrera",
-                "Ciudadano", "Ciudadanía"),
-    DemoAccount("empresa@demo.regioncajamarca.pe", "María Isabel", "Rojas Díaz",
-                "Representante de empresa", "Empresas"),
-    DemoAccount("editora@demo.regioncajamarca.pe", "Ana Lucía", "Cerna Ortiz",
-                "Editora de cursos (admin Wagtail)", "Editors"),
-    DemoAccount("admin@demo.regioncajamarca.pe", "Administrador", "del Sistema",
-                "Administrador (superusuario)", superuser=True),
+    DemoAccount(
+        "servidora@demo.regioncajamarca.pe",
+        "Rosa Elena",
+        "Quispe Huamán",
+        "Servidora pública nueva (CAS)",
+        "Servidores públicos",
+    ),
+    DemoAccount(
+        "gobernador@demo.regioncajamarca.pe",
+        "Luis Alberto",
+        "Chávez Terrones",
+        "Gobernador regional",
+        "Alta dirección",
+    ),
+    DemoAccount(
+        "formadora@demo.regioncajamarca.pe",
+        "Carmen Rosa",
+        "Vásquez Sánchez",
+        "Formadora en integridad (OII)",
+        "Formadores",
+    ),
+    DemoAccount(
+        "rrhh@demo.regioncajamarca.pe",
+        "Jorge Luis",
+        "Mendoza Cueva",
+        "Recursos humanos",
+        "Recursos humanos",
+    ),
+    DemoAccount(
+        "ciudadano@demo.regioncajamarca.pe",
+        "Pedro Pablo",
+        "Llanos Cabrera",
+        "Ciudadano",
+        "Ciudadanía",
+    ),
+    DemoAccount(
+        "empresa@demo.regioncajamarca.pe",
+        "María Isabel",
+        "Rojas Díaz",
+        "Representante de empresa",
+        "Empresas",
+    ),
+    DemoAccount(
+        "editora@demo.regioncajamarca.pe",
+        "Ana Lucía",
+        "Cerna Ortiz",
+        "Editora de cursos (admin Wagtail)",
+        "Editors",
+    ),
+    DemoAccount(
+        "admin@demo.regioncajamarca.pe",
+        "Administrador",
+        "del Sistema",
+        "Administrador (superusuario)",
+        superuser=True,
+    ),
 )
 
 
@@ -86,7 +126,9 @@ def ensure_courses(
 
     `courses` maps a file name to its course data, so errors can name the file.
     """
-    existing = set(CoursePage.objects.child_of(catalogue).values_list("slug", flat=True))
+    existing = set(
+        CoursePage.objects.child_of(catalogue).values_list("slug", flat=True)
+    )
     created = []
     for name, data in courses.items():
         if data["slug"] in existing:

@@ -36,7 +36,9 @@ class CourseProgress:
         """Return the first lesson not yet read, where the learner left off."""
         return next((ls for ls in self.lessons if ls.pk not in self.done), None)
 
-    def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
+    def neighbours(
+        self, lesson: LessonPage
+    ) -> tuple[LessonPage | None, LessonPage | None]:
         """Return the lessons before and after `lesson` in reading order."""
         ids = [each.pk for each in self.lessons]
         index = ids.index(lesson.pk)

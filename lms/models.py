@@ -26,7 +26,10 @@ class EnrolmentQuerySet(models.QuerySet):
 
 class Enrolment(models.Model):
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("learner")
+        User,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("learner"),
     )
     # PROTECT: a course with learners' history cannot vanish with a page deletion.
     course = models.ForeignKey(

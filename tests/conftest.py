@@ -57,7 +57,9 @@ def learner(db):
 
 @pytest.fixture
 def stranger(db):
-    return UserFactory(first_name="Carlos", last_name="Ajeno", email="carlos@example.pe")
+    return UserFactory(
+        first_name="Carlos", last_name="Ajeno", email="carlos@example.pe"
+    )
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ def block_id() -> str:
     return str(uuid.uuid4())
 
 
-def single_choice(prompt: str, correct: str, wrong: list[str], explanation: str = "") -> dict:
+def single_choice(
+    prompt: str, correct: str, wrong: list[str], explanation: str = ""
+) -> dict:
     options = [{"text": correct, "correct": True}] + [
         {"text": text, "correct": False} for text in wrong
     ]
@@ -27,7 +29,9 @@ def single_choice(prompt: str, correct: str, wrong: list[str], explanation: str 
         "id": block_id(),
         "value": {
             "prompt": prompt,
-            "options": [{"type": "item", "value": o, "id": block_id()} for o in options],
+            "options": [
+                {"type": "item", "value": o, "id": block_id()} for o in options
+            ],
             "explanation": explanation or f"Explicación de {prompt}",
         },
     }
@@ -42,7 +46,9 @@ def multiple_choice(prompt: str, correct: list[str], wrong: list[str]) -> dict:
         "id": block_id(),
         "value": {
             "prompt": prompt,
-            "options": [{"type": "item", "value": o, "id": block_id()} for o in options],
+            "options": [
+                {"type": "item", "value": o, "id": block_id()} for o in options
+            ],
             "explanation": f"Explicación de {prompt}",
         },
     }
@@ -52,15 +58,23 @@ def true_false(prompt: str, answer: bool) -> dict:
     return {
         "type": "true_false",
         "id": block_id(),
-        "value": {"prompt": prompt, "answer": answer, "explanation": f"Explicación de {prompt}"},
+        "value": {
+            "prompt": prompt,
+            "answer": answer,
+            "explanation": f"Explicación de {prompt}",
+        },
     }
 
 
 def question_bank(size: int = 5) -> list[dict]:
     """Return a bank mixing the three question kinds, `size` questions long."""
     makers = [
-        lambda n: single_choice(f"Pregunta {n}", f"Correcta {n}", [f"Falsa {n}a", f"Falsa {n}b"]),
-        lambda n: multiple_choice(f"Pregunta {n}", [f"Sí {n}a", f"Sí {n}b"], [f"No {n}"]),
+        lambda n: single_choice(
+            f"Pregunta {n}", f"Correcta {n}", [f"Falsa {n}a", f"Falsa {n}b"]
+        ),
+        lambda n: multiple_choice(
+            f"Pregunta {n}", [f"Sí {n}a", f"Sí {n}b"], [f"No {n}"]
+        ),
         lambda n: true_false(f"Pregunta {n}", n % 2 == 0),
     ]
     return [makers[n % 3](n) for n in range(1, size + 1)]
@@ -80,7 +94,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
         if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=True, primary=True
+            )
 
 
 class CataloguePageFactory(wagtail_factories.PageFactory):
@@ -121,7 +137,11 @@ class LessonPageFactory(wagtail_factories.PageFactory):
     minutes = 10
     body = factory.LazyAttribute(
         lambda page: [
-            {"type": "text", "value": f"<p>Contenido de {page.title}</p>", "id": block_id()}
+            {
+                "type": "text",
+                "value": f"<p>Contenido de {page.title}</p>",
+                "id": block_id(),
+            }
         ]
     )
 

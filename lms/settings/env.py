@@ -20,7 +20,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if raw.strip().lower() in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (1/0, true/false), got {raw!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -15,7 +15,11 @@ def choice_question(correct_flags: list[bool], kind: str = "single_choice"):
             "prompt": "¿?",
             "explanation": "Porque.",
             "options": [
-                {"type": "item", "value": {"text": f"op{n}", "correct": flag}, "id": f"o{n}"}
+                {
+                    "type": "item",
+                    "value": {"text": f"op{n}", "correct": flag},
+                    "id": f"o{n}",
+                }
                 for n, flag in enumerate(correct_flags)
             ],
         },
@@ -48,8 +52,24 @@ def test_a_dilemma_shows_every_choice_with_its_feedback_without_javascript():
                 "case": "Un proveedor ofrece una canasta.",
                 "question": "¿Qué hace?",
                 "choices": [
-                    {"type": "item", "id": "a", "value": {"text": "La rechazo", "feedback": "Bien hecho.", "recommended": True}},
-                    {"type": "item", "id": "b", "value": {"text": "La acepto", "feedback": "Es una dádiva.", "recommended": False}},
+                    {
+                        "type": "item",
+                        "id": "a",
+                        "value": {
+                            "text": "La rechazo",
+                            "feedback": "Bien hecho.",
+                            "recommended": True,
+                        },
+                    },
+                    {
+                        "type": "item",
+                        "id": "b",
+                        "value": {
+                            "text": "La acepto",
+                            "feedback": "Es una dádiva.",
+                            "recommended": False,
+                        },
+                    },
                 ],
             }
         )
@@ -61,7 +81,9 @@ def test_a_dilemma_shows_every_choice_with_its_feedback_without_javascript():
 
 def test_an_image_cannot_be_saved_without_alt_text():
     block = LessonBodyBlock()
-    value = block.to_python([{"type": "image", "value": {"image": None, "alt_text": "", "caption": ""}}])
+    value = block.to_python(
+        [{"type": "image", "value": {"image": None, "alt_text": "", "caption": ""}}]
+    )
     with pytest.raises(ValidationError):
         block.clean(value)
 

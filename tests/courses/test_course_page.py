@@ -24,7 +24,7 @@ def test_the_catalogue_lists_published_courses_only(client, course, catalogue):
 
 def test_anonymous_visitors_are_invited_to_log_in_to_enrol(client, course):
     html = client.get(course.url).content.decode()
-    assert f'{reverse("account_login")}?next={course.url}' in html
+    assert f"{reverse('account_login')}?next={course.url}" in html
     assert reverse("lms:enrol", args=[course.pk]) not in html
 
 
@@ -42,13 +42,17 @@ def test_an_enrolled_learner_resumes_at_the_first_unread_lesson(
     assert 'aria-valuenow="33"' in html
 
 
-def test_a_learner_who_read_everything_is_sent_to_the_assessment(learner_client, lessons_read):
+def test_a_learner_who_read_everything_is_sent_to_the_assessment(
+    learner_client, lessons_read
+):
     html = learner_client.get(lessons_read.course.url).content.decode()
     assert reverse("lms:assessment", args=[lessons_read.course_id]) in html
 
 
 def test_a_completed_course_shows_the_completion(learner_client, lessons_read):
-    Completion.objects.create(enrolment=lessons_read, completed_at=timezone.now(), score=95)
+    Completion.objects.create(
+        enrolment=lessons_read, completed_at=timezone.now(), score=95
+    )
     html = learner_client.get(lessons_read.course.url).content.decode()
     assert "95%" in html
     assert timezone.localdate().strftime("%d/%m/%Y") in html
@@ -86,17 +90,25 @@ def test_the_questions_per_attempt_cannot_exceed_the_bank(course):
 
 
 class TestEditorPreview(WagtailTestUtils):
-    def test_editors_can_preview_a_lesson_without_being_enrolled(self, client, django_user_model, lessons):
-        editor = django_user_model.objects.create_superuser("editor", "editor@example.pe", "x")
+    def test_editors_can_preview_a_lesson_without_being_enrolled(
+        self, client, django_user_model, lessons
+    ):
+        editor = django_user_model.objects.create_superuser(
+            "editor", "editor@example.pe", "x"
+        )
         client.force_login(editor)
         lesson = lessons[0]
-        response = client.get(reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk]))
+        response = client.get(
+            reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+        )
         assert response.status_code == 200
 
 
 def test_the_api_lists_published_courses_without_answers(client, course, catalogue):
     CoursePageFactory(parent=catalogue, title="Borrador API", live=False)
-    data = client.get("/api/v2/pages/", {"type": "courses.CoursePage", "fields": "*"}).json()
+    data = client.get(
+        "/api/v2/pages/", {"type": "courses.CoursePage", "fields": "*"}
+    ).json()
     assert [item["title"] for item in data["items"]] == [course.title]
     item = data["items"][0]
     assert item["audience"] == "public_servants"

@@ -25,21 +25,30 @@ def test_draw_picks_the_requested_number_of_distinct_questions():
 
 
 def test_draw_order_differs_between_attempts():
-    orders = {tuple(q.id for q in draw(BANK, 10, random.Random(seed))) for seed in range(5)}
+    orders = {
+        tuple(q.id for q in draw(BANK, 10, random.Random(seed))) for seed in range(5)
+    }
     assert len(orders) > 1
 
 
 def test_draw_shuffles_options_but_keeps_which_one_is_correct():
-    drawn = draw([make_question("q", options="abcd", correct=("c",))] * 1, 1, random.Random(3))
+    drawn = draw(
+        [make_question("q", options="abcd", correct=("c",))] * 1, 1, random.Random(3)
+    )
     option = next(o for o in drawn[0].options if o.correct)
     assert option.id == "c"
     assert sorted(o.id for o in drawn[0].options) == ["a", "b", "c", "d"]
 
 
 def test_draw_keeps_true_before_false():
-    question = make_question("tf", kind="true_false", correct=("true",), options=["true", "false"])
+    question = make_question(
+        "tf", kind="true_false", correct=("true",), options=["true", "false"]
+    )
     for seed in range(5):
-        assert [o.id for o in draw([question], 1, random.Random(seed))[0].options] == ["true", "false"]
+        assert [o.id for o in draw([question], 1, random.Random(seed))[0].options] == [
+            "true",
+            "false",
+        ]
 
 
 def test_draw_never_asks_for_more_than_the_bank_holds():

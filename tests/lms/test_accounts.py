@@ -20,7 +20,9 @@ SIGNUP = {
 
 
 def confirmation_link(message) -> str:
-    return re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body).group(0)
+    return re.search(
+        r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body
+    ).group(0)
 
 
 def test_signing_up_sends_a_spanish_confirmation_email(client):
@@ -73,7 +75,9 @@ def test_a_wrong_password_is_refused_in_spanish(client, learner):
 
 def test_an_email_already_registered_cannot_sign_up_again(client, learner):
     """The reply looks like success so nobody can probe who has an account."""
-    response = client.post(reverse("account_signup"), {**SIGNUP, "email": learner.email})
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "email": learner.email}
+    )
     assert response.url == reverse("account_email_verification_sent")
     assert User.objects.filter(email=learner.email).count() == 1
     [message] = mail.outbox

@@ -44,7 +44,9 @@ def test_starting_again_continues_the_open_attempt(lessons_read):
 
 def test_a_passing_attempt_records_one_completion(lessons_read):
     attempt = start_attempt(enrolment=lessons_read, now=timezone.now())
-    submit_attempt(attempt=attempt, submitted=right_answers(attempt), now=timezone.now())
+    submit_attempt(
+        attempt=attempt, submitted=right_answers(attempt), now=timezone.now()
+    )
     completion = Completion.objects.get()
     assert completion.enrolment == lessons_read
     assert completion.score == 100
@@ -73,21 +75,29 @@ def test_the_pass_mark_is_the_one_in_force_when_the_attempt_started(lessons_read
 
 
 def test_editing_the_bank_does_not_change_an_open_attempt(lessons_read):
-    attempt = start_attempt(enrolment=lessons_read, now=timezone.now(), rng=random.Random(1))
+    attempt = start_attempt(
+        enrolment=lessons_read, now=timezone.now(), rng=random.Random(1)
+    )
     course = CoursePage.objects.get(pk=lessons_read.course_id)
     course.question_bank = []
     course.save()
-    result = submit_attempt(attempt=attempt, submitted=right_answers(attempt), now=timezone.now())
+    result = submit_attempt(
+        attempt=attempt, submitted=right_answers(attempt), now=timezone.now()
+    )
     assert result.passed is True
 
 
 def test_a_submitted_attempt_cannot_be_submitted_again(lessons_read):
     attempt = start_attempt(enrolment=lessons_read, now=timezone.now())
-    submit_attempt(attempt=attempt, submitted=wrong_answers(attempt), now=timezone.now())
+    submit_attempt(
+        attempt=attempt, submitted=wrong_answers(attempt), now=timezone.now()
+    )
     stale = Attempt.objects.get(pk=attempt.pk)
     stale.submitted_at = None  # a second tab still holding the open attempt
     with pytest.raises(AssessmentError, match="already been submitted"):
-        submit_attempt(attempt=stale, submitted=right_answers(attempt), now=timezone.now())
+        submit_attempt(
+            attempt=stale, submitted=right_answers(attempt), now=timezone.now()
+        )
     assert Attempt.objects.get(pk=attempt.pk).score == 0
     assert not Completion.objects.exists()
 
@@ -95,7 +105,9 @@ def test_a_submitted_attempt_cannot_be_submitted_again(lessons_read):
 def test_no_more_attempts_than_the_course_allows(lessons_read):
     for _ in range(lessons_read.course.max_attempts):
         attempt = start_attempt(enrolment=lessons_read, now=timezone.now())
-        submit_attempt(attempt=attempt, submitted=wrong_answers(attempt), now=timezone.now())
+        submit_attempt(
+            attempt=attempt, submitted=wrong_answers(attempt), now=timezone.now()
+        )
     with pytest.raises(AssessmentError, match="used all 2 attempts"):
         start_attempt(enrolment=lessons_read, now=timezone.now())
     assert Attempt.objects.count() == 2
@@ -103,7 +115,9 @@ def test_no_more_attempts_than_the_course_allows(lessons_read):
 
 def test_a_completed_course_takes_no_further_attempts(lessons_read):
     attempt = start_attempt(enrolment=lessons_read, now=timezone.now())
-    submit_attempt(attempt=attempt, submitted=right_answers(attempt), now=timezone.now())
+    submit_attempt(
+        attempt=attempt, submitted=right_answers(attempt), now=timezone.now()
+    )
     with pytest.raises(AssessmentError, match="already completed"):
         start_attempt(enrolment=lessons_read, now=timezone.now())
 
@@ -121,7 +135,9 @@ def test_invalid_answers_leave_the_attempt_open(lessons_read):
     assert attempt.answers is None
 
 
-def test_completion_is_announced_after_commit(lessons_read, django_capture_on_commit_callbacks):
+def test_completion_is_announced_after_commit(
+    lessons_read, django_capture_on_commit_callbacks
+):
     received = []
 
     def listener(sender, completion, **kwargs):

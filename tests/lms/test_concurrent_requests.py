@@ -54,7 +54,9 @@ def right_answers(attempt: Attempt) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("repeat", range(3))
-def test_two_tabs_submitting_one_attempt_record_one_completion(learner, lessons_read, repeat):
+def test_two_tabs_submitting_one_attempt_record_one_completion(
+    learner, lessons_read, repeat
+):
     attempt = start_attempt(enrolment=lessons_read, now=timezone.now())
     url = reverse("lms:attempt", args=[attempt.pk])
     statuses = at_once(learner, [(url, right_answers(attempt))] * 2)

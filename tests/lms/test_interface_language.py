@@ -50,7 +50,9 @@ def test_dates_are_shown_day_month_year_in_lima_time_in_both_languages():
 
 
 @pytest.mark.django_db
-def test_my_courses_shows_the_completion_date_as_dd_mm_yyyy(learner_client, lessons_read):
+def test_my_courses_shows_the_completion_date_as_dd_mm_yyyy(
+    learner_client, lessons_read
+):
     Completion.objects.create(
         enrolment=lessons_read,
         completed_at=datetime(2026, 11, 3, 15, 0, tzinfo=ZoneInfo("UTC")),
@@ -70,13 +72,23 @@ def test_every_interface_string_has_a_compiled_spanish_translation(tmp_path):
         shutil.copytree(PROJECT / name, tmp_path / name)
     shutil.copy(PROJECT / "manage.py", tmp_path)
     run(
-        sys.executable, "manage.py", "makemessages", "-l", "es", "--add-location", "file",
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        "es",
+        "--add-location",
+        "file",
         cwd=tmp_path,
     )
     po = tmp_path / CATALOGUE / "django.po"
-    untranslated = run("msgattrib", "--untranslated", "--no-obsolete", str(po), cwd=tmp_path)
+    untranslated = run(
+        "msgattrib", "--untranslated", "--no-obsolete", str(po), cwd=tmp_path
+    )
     fuzzy = run("msgattrib", "--only-fuzzy", "--no-obsolete", str(po), cwd=tmp_path)
-    missing = [line for line in untranslated.stdout.splitlines() if line.startswith("msgid ")]
+    missing = [
+        line for line in untranslated.stdout.splitlines() if line.startswith("msgid ")
+    ]
     assert missing == ['msgid ""'] or not missing, untranslated.stdout
     assert "msgid" not in fuzzy.stdout, fuzzy.stdout
 
@@ -84,5 +96,11 @@ def test_every_interface_string_has_a_compiled_spanish_translation(tmp_path):
     committed_po = PROJECT / CATALOGUE / "django.po"
     fresh_mo = tmp_path / "fresh.mo"
     run("msgfmt", "--check", "-o", str(fresh_mo), str(committed_po), cwd=tmp_path)
-    with open(fresh_mo, "rb") as fresh, open(PROJECT / CATALOGUE / "django.mo", "rb") as shipped:
-        assert gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(shipped)._catalog
+    with (
+        open(fresh_mo, "rb") as fresh,
+        open(PROJECT / CATALOGUE / "django.mo", "rb") as shipped,
+    ):
+        assert (
+            gettext.GNUTranslations(fresh)._catalog
+            == gettext.GNUTranslations(shipped)._catalog
+        )

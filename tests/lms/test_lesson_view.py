@@ -13,13 +13,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client, lessons):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_a_learner_not_enrolled_is_sent_to_the_course_page(learner_client, course, lessons):
+def test_a_learner_not_enrolled_is_sent_to_the_course_page(
+    learner_client, course, lessons
+):
     response = learner_client.get(lessons[0].url)
     assert response.status_code == 302
     assert response.url == course.url
 
 
-def test_an_enrolled_learner_reads_the_lesson_with_navigation(learner_client, enrolment, lessons):
+def test_an_enrolled_learner_reads_the_lesson_with_navigation(
+    learner_client, enrolment, lessons
+):
     response = learner_client.get(lessons[1].url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -33,11 +37,17 @@ def test_marking_a_lesson_read_moves_to_the_next_across_modules(
 ):
     response = learner_client.post(reverse("lms:complete_lesson", args=[lessons[1].pk]))
     assert response.url == lessons[2].url
-    assert LessonProgress.objects.filter(enrolment=enrolment, lesson=lessons[1]).exists()
+    assert LessonProgress.objects.filter(
+        enrolment=enrolment, lesson=lessons[1]
+    ).exists()
 
 
-def test_the_last_lesson_leads_to_the_assessment(learner_client, enrolment, course, lessons):
-    response = learner_client.post(reverse("lms:complete_lesson", args=[lessons[-1].pk]))
+def test_the_last_lesson_leads_to_the_assessment(
+    learner_client, enrolment, course, lessons
+):
+    response = learner_client.post(
+        reverse("lms:complete_lesson", args=[lessons[-1].pk])
+    )
     assert response.url == reverse("lms:assessment", args=[course.pk])
 
 
@@ -59,12 +69,17 @@ def test_a_stranger_cannot_mark_lessons_of_a_course_they_are_not_in(
 
 def test_a_draft_lesson_is_not_served(learner_client, enrolment, course):
     draft = LessonPageFactory(parent=course, title="Borrador", live=False)
-    assert learner_client.get(draft.url or f"/{course.slug}/{draft.slug}/").status_code == 404
+    assert (
+        learner_client.get(draft.url or f"/{course.slug}/{draft.slug}/").status_code
+        == 404
+    )
     response = learner_client.post(reverse("lms:complete_lesson", args=[draft.pk]))
     assert response.status_code == 404
 
 
-def test_lessons_of_an_unpublished_course_are_not_served(learner_client, enrolment, course, lessons):
+def test_lessons_of_an_unpublished_course_are_not_served(
+    learner_client, enrolment, course, lessons
+):
     course.unpublish()
     assert learner_client.get(lessons[0].url).status_code == 404
 
@@ -105,5 +120,7 @@ def test_anonymous_visitors_cannot_enrol(client, course):
 
 def test_a_draft_course_cannot_be_enrolled_in(learner_client, course):
     course.unpublish()
-    assert learner_client.post(reverse("lms:enrol", args=[course.pk])).status_code == 404
+    assert (
+        learner_client.post(reverse("lms:enrol", args=[course.pk])).status_code == 404
+    )
     assert not Enrolment.objects.exists()

@@ -31,7 +31,9 @@ def test_it_lists_only_the_learners_own_courses_with_progress(
 
 
 def test_a_completed_course_shows_its_status_and_score(learner_client, lessons_read):
-    Completion.objects.create(enrolment=lessons_read, completed_at=timezone.now(), score=87)
+    Completion.objects.create(
+        enrolment=lessons_read, completed_at=timezone.now(), score=87
+    )
     html = learner_client.get(reverse("lms:my_courses")).content.decode()
     assert "87%" in html
     assert timezone.localdate().strftime("%d/%m/%Y") in html

@@ -42,8 +42,16 @@ COURSE = {
                                 "case": "Caso",
                                 "question": "¿Qué hace?",
                                 "choices": [
-                                    {"text": "A", "feedback": "Bien", "recommended": True},
-                                    {"text": "B", "feedback": "Mal", "recommended": False},
+                                    {
+                                        "text": "A",
+                                        "feedback": "Bien",
+                                        "recommended": True,
+                                    },
+                                    {
+                                        "text": "B",
+                                        "feedback": "Mal",
+                                        "recommended": False,
+                                    },
                                 ],
                             },
                         },
@@ -53,11 +61,19 @@ COURSE = {
         }
     ],
     "questions": [
-        {"type": "true_false", "prompt": "¿Verdad?", "answer": True, "explanation": "Sí."},
+        {
+            "type": "true_false",
+            "prompt": "¿Verdad?",
+            "answer": True,
+            "explanation": "Sí.",
+        },
         {
             "type": "single_choice",
             "prompt": "¿Cuál?",
-            "options": [{"text": "Esta", "correct": True}, {"text": "Otra", "correct": False}],
+            "options": [
+                {"text": "Esta", "correct": True},
+                {"text": "Otra", "correct": False},
+            ],
             "explanation": "Esta.",
         },
     ],
@@ -77,7 +93,9 @@ def test_it_refuses_to_run_with_debug_off(settings, courses_dir):
     assert not User.objects.exists()
 
 
-def test_it_builds_the_catalogue_courses_and_accounts_once(settings, courses_dir, capsys):
+def test_it_builds_the_catalogue_courses_and_accounts_once(
+    settings, courses_dir, capsys
+):
     settings.DEBUG = True
     call_command("seed_demo", courses_dir=courses_dir)
     call_command("seed_demo", courses_dir=courses_dir)
@@ -102,8 +120,18 @@ def test_demo_accounts_can_log_in(settings, courses_dir, client):
 
 def test_an_invalid_course_file_creates_nothing(settings, tmp_path):
     settings.DEBUG = True
-    broken = {**COURSE, "questions": [{**COURSE["questions"][1], "options": [
-        {"text": "A", "correct": True}, {"text": "B", "correct": True}]}]}
+    broken = {
+        **COURSE,
+        "questions": [
+            {
+                **COURSE["questions"][1],
+                "options": [
+                    {"text": "A", "correct": True},
+                    {"text": "B", "correct": True},
+                ],
+            }
+        ],
+    }
     (tmp_path / "curso.json").write_text(json.dumps(broken), encoding="utf-8")
     with pytest.raises(CommandError, match="curso.json.*exactamente una opción"):
         call_command("seed_demo", courses_dir=tmp_path)

@@ -9,7 +9,11 @@ CHECK = "import django; django.setup(); print('started')"
 
 
 def start(module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+    }
     return subprocess.run(
         [sys.executable, "-c", CHECK],
         env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
@@ -24,8 +28,14 @@ def start(module: str, **env: str) -> subprocess.CompletedProcess:
     [
         ({"ALLOWED_HOSTS": "integridad.example"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS must be set"),
-        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "1"}, "DEBUG must be off"),
-        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        (
+            {"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "1"},
+            "DEBUG must be off",
+        ),
+        (
+            {"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x", "DEBUG": "maybe"},
+            "DEBUG must be a boolean",
+        ),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(env, complaint):
@@ -35,7 +45,11 @@ def test_production_refuses_to_start_when_misconfigured(env, complaint):
 
 
 def test_production_starts_with_a_secret_and_hosts():
-    result = start("lms.settings.production", SECRET_KEY="s" * 50, ALLOWED_HOSTS="integridad.example")
+    result = start(
+        "lms.settings.production",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="integridad.example",
+    )
     assert result.stdout.strip() == "started", result.stderr
 
 
@@ -50,11 +64,16 @@ def test_the_embedded_defaults_are_sqlite_locmem_and_immediate_tasks():
         "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
         "s.TASKS['default']['BACKEND'], s.EMAIL_BACKEND, s.TIME_ZONE, s.LANGUAGE_CODE)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"},
-        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == [
         "django.db.backends.sqlite3",
@@ -80,7 +99,10 @@ def test_database_and_redis_urls_switch_the_backends():
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/integridad",
             "REDIS_URL": "redis://127.0.0.1:6379/1",
         },
-        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == [
         "django.db.backends.postgresql",

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             path.name: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(courses_dir.glob("*.json"))
         }
-        courses = dict(sorted(courses.items(), key=lambda item: item[1].get("order", 0)))
+        courses = dict(
+            sorted(courses.items(), key=lambda item: item[1].get("order", 0))
+        )
         with transaction.atomic():
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)
@@ -45,5 +47,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Demo accounts (email / password / role):"))
         for account in accounts:
-            self.stdout.write(f"  {account.email:<40} {account.password:<20} {account.role}")
+            self.stdout.write(
+                f"  {account.email:<40} {account.password:<20} {account.role}"
+            )
         self.stdout.write(_("Site: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL})

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install, migrate, load the demo content and accounts, and serve the demo at
+# http://127.0.0.1:8000 on the embedded defaults (SQLite, immediate tasks).
+# Safe to run again: migrations and seed_demo are idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh ""
+export DJANGO_SETTINGS_MODULE=lms.settings.dev
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py seed_demo
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

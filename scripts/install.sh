@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Shared by demo.sh and test.sh: Debian packages, a virtualenv and the project.
+# Usage: scripts/install.sh EXTRAS [DEBIAN_PACKAGE ...]   (EXTRAS: "" or "test")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras="${1:-}"
+shift || true
+
+missing=()
+for package in "$@"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Python 3.11 or newer is needed (found $("$python" --version))." >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+target="."
+[ -n "$extras" ] && target=".[$extras]"
+.venv/bin/python -m pip install --quiet --editable "$target"
