@@ -18,40 +18,33 @@ def block_id() -> str:
     return str(uuid.uuid4())
 
 
-def single_choice(
-    prompt: str, correct: str, wrong: list[str], explanation: str = ""
+def choice_question(
+    kind: str, prompt: str, correct: list[str], wrong: list[str]
 ) -> dict:
-    options = [{"text": correct, "correct": True}] + [
-        {"text": text, "correct": False} for text in wrong
-    ]
-    return {
-        "type": "single_choice",
-        "id": block_id(),
-        "value": {
-            "prompt": prompt,
-            "options": [
-                {"type": "item", "value": o, "id": block_id()} for o in options
-            ],
-            "explanation": explanation or f"Explicación de {prompt}",
-        },
-    }
-
-
-def multiple_choice(prompt: str, correct: list[str], wrong: list[str]) -> dict:
+    """Return a raw single- or multiple-answer question with stable option ids."""
     options = [{"text": t, "correct": True} for t in correct] + [
         {"text": t, "correct": False} for t in wrong
     ]
     return {
-        "type": "multiple_choice",
+        "type": kind,
         "id": block_id(),
         "value": {
             "prompt": prompt,
             "options": [
-                {"type": "item", "value": o, "id": block_id()} for o in options
+                {"type": "item", "value": option, "id": block_id()}
+                for option in options
             ],
             "explanation": f"Explicación de {prompt}",
         },
     }
+
+
+def single_choice(prompt: str, correct: str, wrong: list[str]) -> dict:
+    return choice_question("single_choice", prompt, [correct], wrong)
+
+
+def multiple_choice(prompt: str, correct: list[str], wrong: list[str]) -> dict:
+    return choice_question("multiple_choice", prompt, correct, wrong)
 
 
 def true_false(prompt: str, answer: bool) -> dict:

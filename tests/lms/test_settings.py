@@ -5,17 +5,19 @@ import sys
 import pytest
 from django.conf import settings
 
-CHECK = "import django; django.setup(); print('started')"
+# Variables a developer's shell or CI may set; each test starts without them.
+CONFIG_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "REDIS_URL"}
 
 
-def start(module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
-    }
+def start(module: str, print_settings: str = "'started'", **env: str):
+    """Start Django with the given settings module in a fresh process."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        f"print({print_settings})"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-c", CHECK],
+        [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -59,23 +61,12 @@ def test_the_demo_settings_demand_a_secret_once_debug_is_off():
 
 
 def test_the_embedded_defaults_are_sqlite_locmem_and_immediate_tasks():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
-        "s.TASKS['default']['BACKEND'], s.EMAIL_BACKEND, s.TIME_ZONE, s.LANGUAGE_CODE)"
+    result = start(
+        "lms.settings.dev",
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.TASKS['default']['BACKEND'], s.EMAIL_BACKEND, s.TIME_ZONE, s.LANGUAGE_CODE",
     )
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    assert out == [
+    assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
         "django_tasks.backends.immediate.ImmediateBackend",
@@ -86,25 +77,14 @@ def test_the_embedded_defaults_are_sqlite_locmem_and_immediate_tasks():
 
 
 def test_database_and_redis_urls_switch_the_backends():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CACHES['default']['BACKEND'])"
+    result = start(
+        "lms.settings.dev",
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CACHES['default']['BACKEND']",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/integridad",
+        REDIS_URL="redis://127.0.0.1:6379/1",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/integridad",
-            "REDIS_URL": "redis://127.0.0.1:6379/1",
-        },
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    assert out == [
+    assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "integridad",
         "django.core.cache.backends.redis.RedisCache",
