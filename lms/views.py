@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -71,7 +71,7 @@ def lesson(request: HttpRequest, page: LessonPage) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     course = page.course()
     if not course.live:
-        return render(request, "404.html", status=404)
+        raise Http404
     enrolment = Enrolment.objects.for_user(request.user).filter(course=course).first()
     if enrolment is None:
         messages.info(request, _("Enrol in the course to read its lessons."))
@@ -105,7 +105,7 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     page = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     course = page.course()
     if not course.live:
-        return render(request, "404.html", status=404)
+        raise Http404
     enrolment = _get_enrolment_for_user(request, course)
     learning.complete_lesson(enrolment=enrolment, lesson=page, now=timezone.now())
     following = learning.progress_for(enrolment).neighbours(page)[1]

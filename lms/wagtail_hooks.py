@@ -4,14 +4,18 @@ from courses.models import CoursePage, LessonPage
 from lms import views
 
 
-@hooks.register("before_serve_page")
-def serve_with_learner_state(page, request, serve_args, serve_kwargs):
-    """Let lms serve course and lesson pages, which know nothing of learners.
+# Wagtail checks view restrictions (private or group-only pages) in its own
+# on_serve_page wrapper; order=100 puts this one inside it, so those checks
+# run first. Editors' previews do not pass through this chain.
+@hooks.register("on_serve_page", order=100)
+def serve_with_learner_state(next_serve):
+    """Let lms serve course and lesson pages, which know nothing of learners."""
 
-    Previews do not pass through this hook, so editors see the plain content.
-    """
-    if isinstance(page, LessonPage):
-        return views.lesson(request, page)
-    if isinstance(page, CoursePage):
-        return views.course(request, page)
-    return None
+    def serve(page, request, serve_args, serve_kwargs):
+        if isinstance(page, LessonPage):
+            return views.lesson(request, page)
+        if isinstance(page, CoursePage):
+            return views.course(request, page)
+        return next_serve(page, request, serve_args, serve_kwargs)
+
+    return serve

@@ -11,8 +11,8 @@ from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFact
 pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, enrolment, outline (modules and
-# lessons), progress, attempts, page URLs and the userbar's permission checks.
-COURSE_PAGE_QUERIES = 16
+# lessons), progress, attempts, page URLs, view restrictions and the userbar.
+COURSE_PAGE_QUERIES = 18
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):

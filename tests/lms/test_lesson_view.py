@@ -85,8 +85,8 @@ def test_lessons_of_an_unpublished_course_are_not_served(
 
 
 # Wagtail's routing (site, one query per tree level), the session and user,
-# the userbar's permission checks, then course, enrolment, lessons, progress.
-LESSON_PAGE_QUERIES = 17
+# view restrictions, the userbar, then course, enrolment, lessons, progress.
+LESSON_PAGE_QUERIES = 19
 
 
 def test_a_lesson_page_costs_the_same_queries_for_a_long_course(
@@ -124,3 +124,28 @@ def test_a_draft_course_cannot_be_enrolled_in(learner_client, course):
         learner_client.post(reverse("lms:enrol", args=[course.pk])).status_code == 404
     )
     assert not Enrolment.objects.exists()
+
+
+def test_a_lesson_behind_a_group_restriction_stays_closed_to_other_learners(
+    learner_client, enrolment, course, lessons
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Alta dirección"))
+    response = learner_client.get(lessons[0].url)
+    assert response.status_code in (302, 403)
+    assert "Contenido de Lección uno" not in response.content.decode()
+
+
+def test_lesson_forms_refuse_a_request_without_csrf_token(learner, enrolment, lessons):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(reverse("lms:complete_lesson", args=[lessons[0].pk]))
+    assert response.status_code == 403
+    assert not LessonProgress.objects.exists()
