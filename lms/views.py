@@ -163,7 +163,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "questions": attempt.drawn_questions(),
             "submitted": submitted,
         },
-        status=400 if submitted else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -12,7 +12,6 @@ found by form actions, input names and hrefs, never by their visible text.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 from datetime import datetime
@@ -26,10 +25,6 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from lms.models import Attempt, Completion, LessonProgress, User
-
-# Playwright's sync API keeps an event loop in the test's thread; without this
-# Django refuses to touch the database from it (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 15_000
@@ -56,8 +51,8 @@ pytestmark = [
 
 CHROMIUM_MISSING = (
     "Chromium is not on PATH. This test drives Debian's Chromium, not "
-    "Playwright's own download (never run `playwright install`): run the test "
-    "command given in the README, which installs it (apt-get install chromium)."
+    "Playwright's own download (never run `playwright install`): run the "
+    "README's test command, `bash scripts/test.sh`, which installs it with apt-get."
 )
 
 
@@ -81,12 +76,15 @@ def click_and_wait(page, selector: str) -> None:
 
 
 def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
-    transactional_db, live_server, course
+    transactional_db, live_server, course, monkeypatch
 ):
     """The `course` fixture (tests/conftest.py) makes the catalogue the default
     site's root: Wagtail serves the default site for any host, so the catalogue
     answers at the live server's own host and port. Pages are reached by
     clicking links, never through `page.url`."""
+    # Playwright's sync API keeps an event loop in the test's thread; without this
+    # Django refuses to touch the database from it (SynchronousOnlyOperation).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail(CHROMIUM_MISSING, pytrace=False)

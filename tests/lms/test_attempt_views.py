@@ -203,3 +203,11 @@ def test_the_assessment_of_another_learners_course_is_not_found(
     response = client.post(reverse("lms:assessment", args=[lessons_read.course_id]))
     assert response.status_code == 404
     assert not Attempt.objects.exists()
+
+
+def test_an_empty_submission_is_refused_with_a_message(learner_client, attempt):
+    response = learner_client.post(reverse("lms:attempt", args=[attempt.pk]), {})
+    assert response.status_code == 400
+    assert len(list(response.context["messages"])) == 1
+    attempt.refresh_from_db()
+    assert attempt.is_open
