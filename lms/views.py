@@ -191,6 +191,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     enrolments = list(
         Enrolment.objects.for_user(request.user)
         .select_related("course", "completion")
+        .defer("course__question_bank")  # answers are not needed to list courses
         .order_by("-enrolled_at")
     )
     progress = learning.progress_for_many(enrolments)

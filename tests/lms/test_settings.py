@@ -76,6 +76,13 @@ def test_the_embedded_defaults_are_sqlite_locmem_and_immediate_tasks():
     ]
 
 
+def test_an_empty_database_url_means_the_embedded_sqlite():
+    result = start(
+        "lms.settings.dev", "s.DATABASES['default']['ENGINE']", DATABASE_URL=""
+    )
+    assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
 def test_database_and_redis_urls_switch_the_backends():
     result = start(
         "lms.settings.dev",
