@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses import quizzes
+from courses.models import CoursePage
 from lms.learning import progress_for
 from lms.models import Attempt, Completion, Enrolment
 from lms.signals import course_completed
@@ -19,8 +20,8 @@ class AssessmentError(Exception):
     """A request the rules refuse; the message is shown to the learner."""
 
 
-def attempts_left(enrolment: Enrolment, used: int) -> int:
-    return max(enrolment.course.max_attempts - used, 0)
+def attempts_left(*, course: CoursePage, used: int) -> int:
+    return max(course.max_attempts - used, 0)
 
 
 def start_attempt(
@@ -61,7 +62,7 @@ def _check_can_start(enrolment: Enrolment) -> None:
     if not progress_for(enrolment).all_lessons_done:
         raise AssessmentError(_("Read every lesson before taking the assessment."))
     used = enrolment.attempts.count()
-    if not attempts_left(enrolment, used):
+    if not attempts_left(course=course, used=used):
         raise AssessmentError(
             ngettext(
                 "You have used your only attempt at this assessment.",

@@ -49,6 +49,7 @@ def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
             .first()
         )
         if enrolment:
+            enrolment.course = page  # already at hand: spare a query
             context.update(learning_context(enrolment))
     return TemplateResponse(request, page.get_template(request), context)
 
@@ -60,7 +61,9 @@ def learning_context(enrolment: Enrolment) -> dict:
         "progress": learning.progress_for(enrolment),
         "attempts": attempts,
         "open_attempt": next((each for each in attempts if each.is_open), None),
-        "attempts_left": assessment.attempts_left(enrolment, len(attempts)),
+        "attempts_left": assessment.attempts_left(
+            course=enrolment.course, used=len(attempts)
+        ),
         "completion": getattr(enrolment, "completion", None),
     }
 
@@ -76,7 +79,7 @@ def lesson(request: HttpRequest, page: LessonPage) -> HttpResponse:
     if enrolment is None:
         messages.info(request, _("Enrol in the course to read its lessons."))
         return redirect(course.url)
-    enrolment.course = course
+    enrolment.course = course  # already at hand: spare a query
     progress = learning.progress_for(enrolment)
     previous, following = progress.neighbours(page)
     context = page.get_context(request)

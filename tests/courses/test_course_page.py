@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, enrolment, outline (modules and
 # lessons), progress, attempts, page URLs, view restrictions and the userbar.
-COURSE_PAGE_QUERIES = 18
+COURSE_PAGE_QUERIES = 17
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):
