@@ -130,3 +130,41 @@ def test_questions_from_the_bank_keep_their_ids_and_answers():
     [question] = questions_from_stream(QuestionBankBlock().to_python([raw]))
     assert question.id == raw["id"]
     assert question.correct_ids() == {raw["value"]["options"][0]["id"]}
+
+
+@pytest.mark.django_db
+def test_an_image_renders_with_its_alt_text_and_lazy_loading():
+    from wagtail_factories import ImageFactory
+
+    image = ImageFactory(title="Sede del Gobierno Regional")
+    block = LessonBodyBlock()
+    value = block.to_python(
+        [
+            {
+                "type": "image",
+                "value": {
+                    "image": image.pk,
+                    "alt_text": "Fachada de la sede regional en Cajamarca",
+                    "caption": "Sede central",
+                },
+            }
+        ]
+    )
+    html = block.render(value)
+    assert 'alt="Fachada de la sede regional en Cajamarca"' in html
+    assert 'loading="lazy"' in html
+    assert "<figcaption>Sede central</figcaption>" in html
+
+
+@pytest.mark.django_db
+def test_a_document_renders_as_a_download_link_with_its_size():
+    from wagtail_factories import DocumentFactory
+
+    document = DocumentFactory(title="Texto de la Ley 27815")
+    block = LessonBodyBlock()
+    value = block.to_python(
+        [{"type": "document", "value": {"document": document.pk, "description": ""}}]
+    )
+    html = block.render(value)
+    assert f'href="{document.url}" download' in html
+    assert "Texto de la Ley 27815" in html

@@ -122,3 +122,10 @@ def test_the_api_refuses_to_reveal_the_question_bank(client, course):
     )
     assert response.status_code == 400
     assert CoursePage.objects.get(pk=course.pk).question_bank
+
+
+def test_a_module_address_leads_to_its_place_in_the_course(client, course, lessons):
+    module = lessons[0].get_parent()
+    response = client.get(module.url)
+    assert response.status_code == 302
+    assert response.url == f"{course.url}#modulo-{module.pk}"
