@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError
@@ -108,9 +110,13 @@ def ensure_catalogue() -> CataloguePage:
     root.add_child(instance=catalogue)
     catalogue.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first() or Site(
-        hostname="localhost", port=80, is_default_site=True
+        is_default_site=True
     )
     previous_home = site.root_page_id
+    # Absolute page URLs (API, emails) should point where the demo is served.
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = address.hostname
+    site.port = address.port or (443 if address.scheme == "https" else 80)
     site.root_page = catalogue
     site.site_name = "Integridad Cajamarca"
     site.save()

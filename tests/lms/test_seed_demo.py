@@ -100,7 +100,9 @@ def test_it_builds_the_catalogue_courses_and_accounts_once(
     call_command("seed_demo", courses_dir=courses_dir)
     call_command("seed_demo", courses_dir=courses_dir)
     catalogue = CataloguePage.objects.get()
-    assert Site.objects.get(is_default_site=True).root_page_id == catalogue.pk
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page_id == catalogue.pk
+    assert site.root_url == settings.WAGTAILADMIN_BASE_URL
     course = CoursePage.objects.live().get()
     assert course.get_parent().pk == catalogue.pk
     assert LessonPage.objects.live().descendant_of(course).count() == 1
