@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
@@ -96,6 +97,10 @@ def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
             follow_the_journey(browser, live_server.url, course)
         finally:
             browser.close()
+            # Inside sync_playwright() the ORM runs in another context and gets
+            # a connection of its own: close it, or it outlives the test
+            # database and blocks PostgreSQL from dropping it.
+            connections.close_all()
 
 
 def follow_the_journey(browser, server_url: str, course) -> None:
