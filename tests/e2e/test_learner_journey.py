@@ -125,9 +125,11 @@ def follow_the_journey(browser, server_url: str, course) -> None:
         signup = page.locator(f'form[action="{reverse("account_signup")}"]')
         signup.locator('input[name="first_name"]').fill("Rosa Elena")
         signup.locator('input[name="last_name"]').fill("Quispe Chávez")
+        signup.locator('input[name="document_number"]').fill("42388604")
         signup.locator('input[name="email"]').fill("rosa.quispe@example.pe")
         signup.locator('input[name="password1"]').fill(PASSWORD)
         signup.locator('input[name="password2"]').fill(PASSWORD)
+        signup.locator('input[name="privacy_consent"]').check()
         with page.expect_navigation():
             signup.locator('button[type="submit"]').click()
         assert path_of(page) == reverse("account_email_verification_sent")

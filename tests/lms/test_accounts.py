@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from lms.models import User
+from lms.models import Person, User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db
 SIGNUP = {
     "first_name": "Rosa Elena",
     "last_name": "Quispe Huamán",
+    "document_type": "1",
+    "document_number": "42388604",
     "email": "rosa.quispe@example.pe",
     "password1": PASSWORD,
     "password2": PASSWORD,
+    "privacy_consent": "on",
 }
 
 
@@ -30,6 +33,8 @@ def test_signing_up_sends_a_spanish_confirmation_email(client):
     assert response.status_code == 302
     user = User.objects.get(email="rosa.quispe@example.pe")
     assert user.get_full_name() == "Rosa Elena Quispe Huamán"
+    assert user.person.document_number == "42388604"
+    assert user.person.masked_document() == "DNI *****604"
     assert not EmailAddress.objects.get(user=user).verified
     [message] = mail.outbox
     assert message.to == ["rosa.quispe@example.pe"]
@@ -104,3 +109,45 @@ def test_account_pages_use_the_site_layout(client):
         assert 'class="site-header"' in html
         assert "css/site.css" in html
         assert 'name="csrfmiddlewaretoken"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("document_number", "4238860", "Un DNI tiene 8 dígitos."),
+        ("document_number", "4238860X", "Un DNI tiene 8 dígitos."),
+        ("privacy_consent", "", "Se necesita su consentimiento"),
+    ],
+)
+def test_signing_up_explains_what_is_wrong_in_spanish(client, field, value, message):
+    data = {**SIGNUP, field: value}
+    if not value:
+        data.pop(field)
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists() and not Person.objects.exists()
+
+
+def test_a_dni_with_its_check_character_is_stored_as_eight_digits(client):
+    client.post(reverse("account_signup"), {**SIGNUP, "document_number": "42388604-3"})
+    assert Person.objects.get().document_number == "42388604"
+
+
+def test_a_document_already_linked_to_an_account_is_refused(client, learner):
+    Person.objects.create(
+        user=learner, document_number="42388604", first_names="Rosa", last_names="Q"
+    )
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert "ya pertenece a una cuenta" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_a_person_registered_before_gets_the_new_account(client):
+    registered = Person.objects.create(
+        document_number="42388604", first_names="Rosa", last_names="Quispe"
+    )
+    client.post(reverse("account_signup"), SIGNUP)
+    registered.refresh_from_db()
+    assert registered.user.email == SIGNUP["email"]
+    assert Person.objects.count() == 1
