@@ -173,3 +173,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Printed before every certificate code; codes already issued keep theirs, so
+# change it only together with a rule that still accepts the old prefix.
+CERTIFICATE_CODE_PREFIX = "GRC"
+# Used until an editor fills in the issuer in Wagtail's settings.
+CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"

@@ -1,0 +1,110 @@
+"""Issuing certificates: one per holder, course and validity period."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from wagtail.models import Site
+
+from certificates import codes
+from certificates.models import Certificate, CourseIssuer, IssuerSettings
+from courses.models import CoursePage
+from lms.models import Completion, Person
+
+# A new code colliding with an existing one is a 1-in-2^80 event; a second
+# collision in a row would mean a broken random source, so it is not retried.
+CODE_ATTEMPTS = 2
+
+
+def add_months(day: date, months: int) -> date:
+    """Return the same day `months` later, or that month's last day (31 Jan + 1)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def expiry_date(course: CoursePage, issued_on: date) -> date | None:
+    """Return the last day the certificate is valid, or None if it never expires."""
+    if not course.validity_months:
+        return None
+    return add_months(issued_on, course.validity_months) - timedelta(days=1)
+
+
+def issuer_snapshot(course: CoursePage) -> dict:
+    """Return the issuer details in force today, the course's own overriding."""
+    site = IssuerSettings.for_site(Site.objects.get(is_default_site=True))
+    own = CourseIssuer.objects.filter(course=course).select_related("logo").first()
+    name = (own and own.issuer_name) or site.issuer_name or settings.CERTIFICATE_ISSUER
+    logo = (own and own.logo) or site.logo
+    signatories = (own and own.signatories) or site.signatories
+    return {
+        "name": name,
+        "logo": logo.file.name if logo else "",
+        "signatories": [
+            {
+                "name": block.value["name"],
+                "post": block.value["post"],
+                "signature": (
+                    block.value["signature"].file.name
+                    if block.value["signature"]
+                    else ""
+                ),
+            }
+            for block in signatories
+        ],
+    }
+
+
+def issue_certificate(
+    *,
+    person: Person,
+    course: CoursePage,
+    issued_on: date,
+    score: int | None,
+    completion: Completion | None = None,
+) -> Certificate:
+    """Return the holder's certificate for the period `issued_on` falls in.
+
+    A certificate still valid that day is returned as it is; otherwise the
+    next period's certificate is created. Two completions racing here meet the
+    unique (person, course, period) constraint and both get the same one.
+    """
+    latest = (
+        Certificate.objects.filter(person=person, course=course)
+        .order_by("-period")
+        .first()
+    )
+    if latest and latest.covers(issued_on) and not latest.revoked_at:
+        return latest
+    period = latest.period + 1 if latest else 1
+    fields = {
+        "person": person,
+        "course": course,
+        "period": period,
+        "completion": completion,
+        "holder_name": person.full_name,
+        "holder_document": person.masked_document(),
+        "certificate_title": course.certificate_title,
+        "course_title": course.title,
+        "hours": course.estimated_hours,
+        "score": score,
+        "issued_on": issued_on,
+        "expires_on": expiry_date(course, issued_on),
+        "issuer": issuer_snapshot(course),
+    }
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX), **fields
+                )
+        except IntegrityError:
+            winner = Certificate.objects.filter(
+                person=person, course=course, period=period
+            ).first()
+            if winner:
+                return winner
+    raise IntegrityError("Could not draw an unused certificate code.")
