@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from wagtail.models import Site
 
 from certificates import codes
@@ -23,7 +24,9 @@ def add_months(day: date, months: int) -> date:
     """Return the same day `months` later, or that month's last day (31 Jan + 1)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def expiry_date(course: CoursePage, issued_on: date) -> date | None:
@@ -108,3 +111,15 @@ def issue_certificate(
             if winner:
                 return winner
     raise IntegrityError("Could not draw an unused certificate code.")
+
+
+def issue_for_completion(completion: Completion) -> Certificate:
+    """Issue the certificate a passed online assessment earns."""
+    enrolment = completion.enrolment
+    return issue_certificate(
+        person=Person.objects.for_user(enrolment.user),
+        course=enrolment.course,
+        issued_on=timezone.localdate(completion.completed_at),
+        score=completion.score,
+        completion=completion,
+    )

@@ -16,7 +16,7 @@ from wagtail.models import Page, Site
 
 from courses.importing import import_course
 from courses.models import CataloguePage, CoursePage
-from lms.models import User
+from lms.models import Person, User
 
 CATALOGUE_INTRO = (
     "<p>Cursos virtuales del <b>Gobierno Regional de Cajamarca</b> para fortalecer "
@@ -34,6 +34,7 @@ class DemoAccount:
     last_name: str
     role: str
     group: str | None = None
+    dni: str = ""
     superuser: bool = False
     password: str = DEMO_PASSWORD
 
@@ -45,6 +46,7 @@ ACCOUNTS = (
         "Quispe Huamán",
         "Servidora pública nueva (CAS)",
         "Servidores públicos",
+        dni="42388604",
     ),
     DemoAccount(
         "gobernador@demo.regioncajamarca.pe",
@@ -52,6 +54,7 @@ ACCOUNTS = (
         "Chávez Terrones",
         "Gobernador regional",
         "Alta dirección",
+        dni="10117410",
     ),
     DemoAccount(
         "formadora@demo.regioncajamarca.pe",
@@ -59,6 +62,7 @@ ACCOUNTS = (
         "Vásquez Sánchez",
         "Formadora en integridad (OII)",
         "Formadores",
+        dni="45678912",
     ),
     DemoAccount(
         "rrhh@demo.regioncajamarca.pe",
@@ -66,6 +70,7 @@ ACCOUNTS = (
         "Mendoza Cueva",
         "Recursos humanos",
         "Recursos humanos",
+        dni="40123456",
     ),
     DemoAccount(
         "ciudadano@demo.regioncajamarca.pe",
@@ -73,6 +78,7 @@ ACCOUNTS = (
         "Llanos Cabrera",
         "Ciudadano",
         "Ciudadanía",
+        dni="71234567",
     ),
     DemoAccount(
         "empresa@demo.regioncajamarca.pe",
@@ -80,6 +86,7 @@ ACCOUNTS = (
         "Rojas Díaz",
         "Representante de empresa",
         "Empresas",
+        dni="46543210",
     ),
     DemoAccount(
         "editora@demo.regioncajamarca.pe",
@@ -87,6 +94,7 @@ ACCOUNTS = (
         "Cerna Ortiz",
         "Editora de cursos (admin Wagtail)",
         "Editors",
+        dni="43210987",
     ),
     DemoAccount(
         "admin@demo.regioncajamarca.pe",
@@ -169,4 +177,13 @@ def ensure_accounts() -> list[DemoAccount]:
         )
         if account.group:
             user.groups.add(Group.objects.get_or_create(name=account.group)[0])
+        if account.dni:
+            Person.objects.update_or_create(
+                user=user,
+                defaults={
+                    "document_number": account.dni,
+                    "first_names": account.first_name,
+                    "last_names": account.last_name,
+                },
+            )
     return list(ACCOUNTS)
