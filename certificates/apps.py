@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        # Imported for their side effects: a system check and a signal receiver.
+        from certificates import checks, receivers  # noqa: F401

@@ -8,8 +8,10 @@ import secrets
 from django.utils.translation import gettext as _
 
 ALPHABET: str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-# Crockford's check symbols: the 32 digits, then the values 32-36.
-CHECK_SYMBOLS: str = ALPHABET + "*~$=U"
+# The check character comes from the same alphabet (Luhn mod 32), so every
+# code can be typed on a phone keypad and read aloud; Crockford's own mod-37
+# check would add "*~$=U", awkward on paper and in addresses.
+CHECK_SYMBOLS: str = ALPHABET
 BODY_LENGTH = 16
 
 _DIGIT_VALUES = {char: value for value, char in enumerate(ALPHABET)}
@@ -17,7 +19,7 @@ _PREFIX = re.compile(r"[A-Z]{2,5}")
 # Phones turn "-" into en or em dashes, and text copied from a PDF may carry
 # non-breaking spaces; none of them is part of a code.
 _SEPARATORS = re.compile(r"[\s._\-\u2010-\u2015\u2212]+")
-# Only letters people mistake for digits; U stays, as it is a valid check symbol.
+# Letters people mistake for digits.
 _LOOKALIKES = str.maketrans("OIL", "011")
 
 
@@ -34,13 +36,19 @@ class ChecksumMismatch(CodeError):
 
 
 def check_symbol(body: str) -> str:
-    """Return Crockford's mod-37 check symbol for a body of canonical digits."""
+    """Return the Luhn mod-32 check character for a body of canonical digits.
+
+    It catches every single mistyped character and every swap of two
+    neighbours except "0" with "Z" (values 0 and 31), as Luhn mod 10 misses 09/90.
+    """
     if not body or not all(char in _DIGIT_VALUES for char in body):
         raise ValueError(f"Not a body of Crockford base-32 digits: {body!r}")
-    value = 0
-    for char in body:
-        value = value * 32 + _DIGIT_VALUES[char]
-    return CHECK_SYMBOLS[value % len(CHECK_SYMBOLS)]
+    base = len(ALPHABET)
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        value = _DIGIT_VALUES[char] * (2 if position % 2 == 0 else 1)
+        total += value // base + value % base
+    return ALPHABET[(base - total % base) % base]
 
 
 def new_code(prefix: str) -> str:

@@ -4,7 +4,9 @@
 # Safe to run again: migrations and seed_demo are idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh ""
+# WeasyPrint draws certificates with Pango; libharfbuzz-subset0 subsets fonts
+# in C (without it each page takes several times longer).
+bash scripts/install.sh "" $(cat scripts/debian-packages.txt)
 export DJANGO_SETTINGS_MODULE=lms.settings.dev
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo

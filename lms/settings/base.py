@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "ninja",  # serves the API docs' assets itself instead of from a CDN
     "django_tasks",
     "allauth",
     "allauth.account",
@@ -179,3 +180,5 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 CERTIFICATE_CODE_PREFIX = "GRC"
 # Used until an editor fills in the issuer in Wagtail's settings.
 CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"
+# Public verification (page and JSON) per client address, in allauth's notation.
+CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")

@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from lms.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -15,3 +18,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Rendered certificates go to a throwaway folder, never the project's media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="integridad-test-media-"))

@@ -4,9 +4,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.demo import ensure_demo_certificates
 from lms import demo
+from lms.models import User
 
 DEFAULT_COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "courses"
 
@@ -41,6 +44,10 @@ class Command(BaseCommand):
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)
             accounts = demo.ensure_accounts()
+            certificates = ensure_demo_certificates(
+                now=timezone.now(),
+                revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
+            )
         self.stdout.write(
             _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
@@ -50,4 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.email:<40} {account.password:<20} {account.role}"
             )
+        self.stdout.write(_("Demo certificates (state / code / verification page):"))
+        for state, code in certificates:
+            url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + f"/verificar/{code}/"
+            self.stdout.write(f"  {state:<12} {code}  {url}")
         self.stdout.write(_("Site: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL})

@@ -1,0 +1,86 @@
+"""The public JSON API: what the verification page says, for other systems."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema, Status
+
+from certificates import codes, verification
+from certificates.models import Certificate, RevocationReason
+from certificates.models import Status as CertificateStatus
+
+api = NinjaAPI(title="Integridad Cajamarca", version="1", urls_namespace="api-v1")
+
+
+class CertificateOut(Schema):
+    code: str
+    status: CertificateStatus
+    holder_name: str
+    holder_document: str
+    course_title: str
+    certificate_title: str
+    hours: float
+    issued_on: date
+    expires_on: date | None
+    revoked_on: date | None
+    revocation_reason: RevocationReason | None
+    issuer_name: str
+    verification_url: str
+    pdf_sha256: str | None
+
+
+class Problem(Schema):
+    detail: str
+
+
+@api.get(
+    "/certificates/{code}",
+    response={200: CertificateOut, 400: Problem, 404: Problem, 429: Problem},
+    url_name="certificate",
+    summary="Verify a certificate",
+)
+def certificate(request: HttpRequest, code: str, response: HttpResponse):
+    """Return a certificate's status and public details by its code.
+
+    The code may be typed loosely (lower case, spaces, O for 0); the answer
+    gives it in canonical form. Each client address may verify a limited
+    number of codes per minute; over it, wait Retry-After seconds.
+    """
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    try:
+        code = codes.normalise(code, prefix=settings.CERTIFICATE_CODE_PREFIX)
+    except codes.CodeError as error:
+        return Status(400, {"detail": str(error)})
+    if retry_after := verification.throttle(request):
+        response["Retry-After"] = str(retry_after)
+        return Status(429, {"detail": _("Too many verifications: try again later.")})
+    found = verification.lookup(code)
+    if found is None:
+        return Status(404, {"detail": _("There is no certificate with this code.")})
+    return public_details(found, today=timezone.localdate())
+
+
+def public_details(certificate: Certificate, *, today: date) -> dict:
+    """Return what anyone may know of a certificate: nothing more than its page."""
+    revoked_at = certificate.revoked_at
+    return {
+        "code": certificate.code,
+        "status": certificate.status(today=today),
+        "holder_name": certificate.holder_name,
+        "holder_document": certificate.holder_document,
+        "course_title": certificate.course_title,
+        "certificate_title": certificate.certificate_title,
+        "hours": certificate.hours,
+        "issued_on": certificate.issued_on,
+        "expires_on": certificate.expires_on,
+        "revoked_on": timezone.localdate(revoked_at) if revoked_at else None,
+        "revocation_reason": certificate.revocation_reason or None,
+        "issuer_name": certificate.issuer.get("name", ""),
+        "verification_url": certificate.verification_url(),
+        "pdf_sha256": certificate.pdf_sha256 or None,
+    }

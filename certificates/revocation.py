@@ -1,0 +1,40 @@
+"""Revoking certificates: the record stays, marked and explained, never deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+from wagtail.log_actions import log
+
+from certificates import verification
+from certificates.models import Certificate, RevocationReason
+from lms.models import User
+
+
+@transaction.atomic
+def revoke(
+    *, certificate: Certificate, reason: RevocationReason, by: User, now: datetime
+) -> Certificate:
+    """Revoke the certificate and return it as stored.
+
+    Revoking an already revoked certificate changes nothing: the first reason,
+    user and time stand, and only the first revocation is logged.
+    """
+    reason = RevocationReason(reason)
+    revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at=None).update(
+        revoked_at=now, revocation_reason=reason, revoked_by=by
+    )
+    if revoked:
+        log(
+            instance=certificate,
+            action="certificates.revoke",
+            user=by,
+            data={"reason": reason.value},
+        )
+        transaction.on_commit(partial(verification.forget, certificate.code))
+    certificate.refresh_from_db(
+        fields=["revoked_at", "revocation_reason", "revoked_by"]
+    )
+    return certificate

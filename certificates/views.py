@@ -1,0 +1,157 @@
+"""Public verification pages: anyone with a code may check a certificate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from certificates import codes, verification
+from certificates.models import Certificate
+from certificates.qr import qr_svg
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+PDF_SIGNATURE = b"%PDF"
+ROBOTS = "noindex, nofollow"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Certificate code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        example = f"{settings.CERTIFICATE_CODE_PREFIX}-XXXX-XXXX-XXXX-XXXX-X"
+        self.fields["code"].widget.attrs["placeholder"] = example
+
+    def clean_code(self) -> str:
+        try:
+            return codes.normalise(
+                self.cleaned_data["code"], prefix=settings.CERTIFICATE_CODE_PREFIX
+            )
+        except codes.CodeError as error:
+            raise forms.ValidationError(str(error), code="invalid_code") from error
+
+
+class FingerprintForm(forms.Form):
+    pdf = forms.FileField(
+        label=gettext_lazy("Certificate PDF"),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_pdf(self):
+        pdf = self.cleaned_data["pdf"]
+        if pdf.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB: it cannot be the issued PDF."),
+                code="too_large",
+            )
+        if pdf.read(len(PDF_SIGNATURE)) != PDF_SIGNATURE:
+            raise forms.ValidationError(
+                _("The file is not a PDF."),
+                code="not_pdf",
+            )
+        return pdf
+
+
+def noindex(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep search engines from indexing or following the view's responses."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = ROBOTS
+        return response
+
+    return wrapper
+
+
+@noindex
+@require_GET
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """Ask for a code; send a well-formed one to its page, without any lookup."""
+    form = CodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("certificates:verify", form.cleaned_data["code"])
+    return _code_page(request, form, status=400 if form.is_bound else 200)
+
+
+@noindex
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a certificate's status and public details; check an uploaded PDF."""
+    form = CodeForm({"code": code})
+    if not form.is_valid():
+        return _code_page(request, form, status=400)
+    if form.cleaned_data["code"] != code:
+        return redirect(
+            "certificates:verify", form.cleaned_data["code"], permanent=True
+        )
+    if retry_after := verification.throttle(request):
+        return too_many_verifications(request, retry_after)
+    certificate = verification.lookup(code)
+    if certificate is None:
+        problem = _("There is no certificate with this code.")
+        return _code_page(request, form, problem=problem, status=404)
+    upload, matches = _check_upload(request, certificate)
+    context = {
+        "certificate": certificate,
+        "status": certificate.status(today=timezone.localdate()),
+        "qr": mark_safe(qr_svg(certificate.verification_url())),
+        "upload": upload,
+        "matches": matches,
+    }
+    status = 400 if upload is not None and upload.errors else 200
+    return render(request, "certificates/verify.html", context, status=status)
+
+
+def too_many_verifications(request: HttpRequest, retry_after: int) -> HttpResponse:
+    problem = ngettext(
+        "Too many verifications from your connection. "
+        "Please wait %(seconds)d second and try again.",
+        "Too many verifications from your connection. "
+        "Please wait %(seconds)d seconds and try again.",
+        retry_after,
+    ) % {"seconds": retry_after}
+    response = _code_page(request, CodeForm(), problem=problem, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _check_upload(
+    request: HttpRequest, certificate: Certificate
+) -> tuple[FingerprintForm | None, bool | None]:
+    """Return the upload form, if the PDF has a fingerprint, and any comparison."""
+    if not certificate.pdf_sha256:
+        return None, None
+    if request.method != "POST":
+        return FingerprintForm(), None
+    form = FingerprintForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None
+    return form, verification.fingerprint_matches(certificate, form.cleaned_data["pdf"])
+
+
+def _code_page(
+    request: HttpRequest, form: CodeForm, *, status: int, problem: str = ""
+) -> HttpResponse:
+    context = {"form": form, "problem": problem}
+    return render(request, "certificates/verify_form.html", context, status=status)
