@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.models import Site
 
 from certificates import codes
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
+from certificates.tasks import deliver_certificate
 from courses.models import CoursePage
-from lms.models import Completion, Person
+from lms.models import Completion, Person, User
 
 # A new code colliding with an existing one is a 1-in-2^80 event; a second
 # collision in a row would mean a broken random source, so it is not retried.
@@ -123,3 +128,63 @@ def issue_for_completion(completion: Completion) -> Certificate:
         score=completion.score,
         completion=completion,
     )
+
+
+@transaction.atomic
+def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate:
+    """Replace the certificate with a new one bearing the holder's current data.
+
+    The holder's name and document are read afresh from the person, which is
+    what a re-issue is for. The course details, score and expiry date are
+    carried over as earned: a correction never extends validity, and an expired
+    certificate is renewed only by taking the course again. The issuer is the
+    day's, as on any certificate issued today. The old certificate stays,
+    marked as superseded by the new one, and keeps the completion that earned it.
+    """
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("person", "course")
+        .get(pk=certificate.pk)
+    )
+    if old.revoked_at:
+        raise ValueError(_("A revoked certificate cannot be re-issued."))
+    if old.superseded_by_id:
+        raise ValueError(_("This certificate has already been re-issued."))
+    issued_on = timezone.localdate(now)
+    if not old.covers(issued_on):
+        raise ValueError(
+            _(
+                "An expired certificate cannot be re-issued: "
+                "the course must be taken again."
+            )
+        )
+    person, course = old.person, old.course
+    latest = Certificate.objects.filter(person=person, course=course).aggregate(
+        period=Max("period")
+    )
+    new = Certificate.objects.create(
+        code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX),
+        person=person,
+        course=course,
+        period=latest["period"] + 1,
+        holder_name=person.full_name,
+        holder_document=person.masked_document(),
+        certificate_title=old.certificate_title,
+        course_title=old.course_title,
+        hours=old.hours,
+        score=old.score,
+        issued_on=issued_on,
+        expires_on=old.expires_on,
+        issuer=issuer_snapshot(course),
+    )
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    log(
+        instance=old,
+        action="certificates.reissue",
+        user=by,
+        data={"replacement": new.code},
+    )
+    # A worker must find the new row, so the PDF is made once it is committed.
+    transaction.on_commit(partial(deliver_certificate.enqueue, new.pk))
+    return new

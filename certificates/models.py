@@ -173,6 +173,9 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "-pk"]
+        permissions = [
+            ("revoke_certificate", "Can revoke, re-issue and re-render certificates")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "course", "period"],

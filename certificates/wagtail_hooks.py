@@ -3,6 +3,12 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from certificates.models import RevocationReason
+from certificates.viewsets import CertificateViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    return CertificateViewSet()
 
 
 @hooks.register("register_log_actions")
@@ -18,3 +24,13 @@ def register_certificate_log_actions(actions):
             return _("Certificate revoked: %(reason)s") % {
                 "reason": RevocationReason(reason).label
             }
+
+    @actions.register_action("certificates.reissue")
+    class ReissueFormatter(LogFormatter):
+        label = _("Re-issue certificate")
+
+        def format_message(self, log_entry):
+            replacement = log_entry.data.get("replacement")
+            if not replacement:
+                return _("Certificate re-issued")
+            return _("Certificate re-issued as %(code)s") % {"code": replacement}
