@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 
-from certificates import codes, verification
+from certificates import codes, credentials, status_list, verification
 from certificates.models import Certificate, RevocationReason
 from certificates.models import Status as CertificateStatus
 
@@ -84,3 +84,67 @@ def public_details(certificate: Certificate, *, today: date) -> dict:
         "verification_url": certificate.verification_url(),
         "pdf_sha256": certificate.pdf_sha256 or None,
     }
+
+
+VC_JWT_RESPONSE = {
+    "description": "The VC-JWT (compact JWS) of an Open Badges 3.0 credential.",
+    "content": {credentials.MEDIA_TYPE: {"schema": {"type": "string"}}},
+}
+
+
+@api.get(
+    "/certificates/{code}/credential",
+    response={200: None, 400: Problem, 404: Problem, 429: Problem},
+    url_name="certificate_credential",
+    summary="Get a certificate as a signed Open Badges 3.0 credential",
+    openapi_extra={"responses": {200: VC_JWT_RESPONSE}},
+)
+def certificate_credential(request: HttpRequest, code: str, response: HttpResponse):
+    """Return the certificate as an OpenBadgeCredential signed as a VC-JWT.
+
+    Verify it with the keys at /.well-known/jwks.json (or the DID document at
+    /.well-known/did.json); its credentialStatus points to the revocation list.
+    Limited like the JSON answer, with which it shares the per-minute budget.
+    """
+    found = _find(request, code, response)
+    if isinstance(found, Status):
+        return found
+    return _vc_jwt(credentials.signed_credential(found), robots="noindex, nofollow")
+
+
+@api.get(
+    "/status-list/revocation",
+    response={200: None},
+    url_name="revocation_status_list",
+    summary="Get the signed revocation status list",
+    openapi_extra={"responses": {200: VC_JWT_RESPONSE}},
+)
+def revocation_status_list(request: HttpRequest):
+    """Return the BitstringStatusListCredential of every revoked certificate."""
+    return _vc_jwt(status_list.signed_status_list(), robots="noindex")
+
+
+def _find(
+    request: HttpRequest, code: str, response: HttpResponse
+) -> Certificate | Status:
+    """Return the certificate of a code as typed, or the 400, 429 or 404 to answer."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    try:
+        code = codes.normalise(code, prefix=settings.CERTIFICATE_CODE_PREFIX)
+    except codes.CodeError as error:
+        return Status(400, {"detail": str(error)})
+    if retry_after := verification.throttle(request):
+        response["Retry-After"] = str(retry_after)
+        return Status(429, {"detail": _("Too many verifications: try again later.")})
+    found = verification.lookup(code)
+    if found is None:
+        return Status(404, {"detail": _("There is no certificate with this code.")})
+    return found
+
+
+def _vc_jwt(token: str, *, robots: str) -> HttpResponse:
+    response = HttpResponse(token, content_type=credentials.MEDIA_TYPE)
+    response["X-Robots-Tag"] = robots
+    # Verifiers running in a browser fetch credentials from other origins.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

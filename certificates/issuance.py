@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Site
 
-from certificates import codes
+from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import deliver_certificate
 from courses.models import CoursePage
@@ -187,4 +187,5 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
     )
     # A worker must find the new row, so the PDF is made once it is committed.
     transaction.on_commit(partial(deliver_certificate.enqueue, new.pk))
+    transaction.on_commit(status_list.forget_status_list)
     return new

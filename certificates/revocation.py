@@ -8,7 +8,7 @@ from functools import partial
 from django.db import transaction
 from wagtail.log_actions import log
 
-from certificates import verification
+from certificates import status_list, verification
 from certificates.models import Certificate, RevocationReason
 from lms.models import User
 
@@ -34,6 +34,7 @@ def revoke(
             data={"reason": reason.value},
         )
         transaction.on_commit(partial(verification.forget, certificate.code))
+        transaction.on_commit(status_list.forget_status_list)
     certificate.refresh_from_db(
         fields=["revoked_at", "revocation_reason", "revoked_by"]
     )

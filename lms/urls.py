@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("lms.learner_urls")),
     path("", include("certificates.urls")),
+    path(".well-known/", include("certificates.well_known_urls")),
 ]
 
 if settings.DEBUG:

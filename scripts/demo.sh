@@ -9,5 +9,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh "" $(cat scripts/debian-packages.txt)
 export DJANGO_SETTINGS_MODULE=lms.settings.dev
 .venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py create_issuer_key --if-missing
 .venv/bin/python manage.py seed_demo
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -180,5 +180,8 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 CERTIFICATE_CODE_PREFIX = "GRC"
 # Used until an editor fills in the issuer in Wagtail's settings.
 CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"
+# The issuer's signing keys stay out of the database and out of git; every key
+# in the folder stays published, so credentials survive a rotation.
+CERTIFICATE_KEYS_DIR = Path(env_str("CERTIFICATE_KEYS_DIR", str(BASE_DIR / "keys")))
 # Public verification (page and JSON) per client address, in allauth's notation.
 CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")

@@ -18,5 +18,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Signing keys made by tests go to a throwaway folder, never the project's.
+CERTIFICATE_KEYS_DIR = Path(tempfile.mkdtemp(prefix="integridad-test-keys-"))
 # Rendered certificates go to a throwaway folder, never the project's media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="integridad-test-media-"))

@@ -46,6 +46,7 @@ def test_it_lists_the_holders_certificates_with_their_links(
     assert reverse("certificates:download_pdf", args=[certificate.code]) in html
     assert "22/11/2026" in html and "21/11/2028" in html
     assert "linkedin.com/profile/add" in html
+    assert f"/api/v1/certificates/{certificate.code}/credential" in html
 
 
 def test_nobody_else_sees_or_downloads_the_certificate(client, stranger, certificate):
