@@ -51,17 +51,9 @@ def certificate(request: HttpRequest, code: str, response: HttpResponse):
     gives it in canonical form. Each client address may verify a limited
     number of codes per minute; over it, wait Retry-After seconds.
     """
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    try:
-        code = codes.normalise(code, prefix=settings.CERTIFICATE_CODE_PREFIX)
-    except codes.CodeError as error:
-        return Status(400, {"detail": str(error)})
-    if retry_after := verification.throttle(request):
-        response["Retry-After"] = str(retry_after)
-        return Status(429, {"detail": _("Too many verifications: try again later.")})
-    found = verification.lookup(code)
-    if found is None:
-        return Status(404, {"detail": _("There is no certificate with this code.")})
+    found = _find(request, code, response)
+    if isinstance(found, Status):
+        return found
     return public_details(found, today=timezone.localdate())
 
 

@@ -36,16 +36,6 @@ ACTIONS = ["revoke", "reissue", "render"]
 
 
 @pytest.fixture
-def person(learner) -> Person:
-    return Person.objects.create(
-        user=learner,
-        document_number="42388604",
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
-
-
-@pytest.fixture
 def certificate(person, course) -> Certificate:
     return issue(person, course, timezone.localdate())
 

@@ -7,19 +7,8 @@ from django.utils import timezone
 
 from certificates.models import Certificate, Status
 from lms.assessment import start_attempt
-from lms.models import Person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person(learner):
-    return Person.objects.create(
-        user=learner,
-        document_number="42388604",
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
 
 
 def pass_the_assessment(client, enrolment) -> None:

@@ -16,8 +16,6 @@ from certificates import codes, credentials, keys, status_list
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
-from courses.models import CoursePage
-from lms.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +34,6 @@ def keys_dir(settings, tmp_path):
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
     call_command("create_issuer_key", stdout=StringIO())
     return settings.CERTIFICATE_KEYS_DIR
-
-
-@pytest.fixture
-def person(learner):
-    return Person.objects.create(
-        user=learner,
-        document_number=DOCUMENT,
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
-
-
-@pytest.fixture
-def yearly_course(course) -> CoursePage:
-    CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
-    return CoursePage.objects.get(pk=course.pk)
 
 
 @pytest.fixture

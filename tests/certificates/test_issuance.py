@@ -7,25 +7,8 @@ from certificates import codes
 from certificates.issuance import add_months, expiry_date, issue_certificate
 from certificates.models import Certificate, IssuerSettings, Status
 from courses.models import CoursePage
-from lms.models import Person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person(learner):
-    return Person.objects.create(
-        user=learner,
-        document_number="42388604",
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
-
-
-@pytest.fixture
-def yearly_course(course) -> CoursePage:
-    CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
-    return CoursePage.objects.get(pk=course.pk)
 
 
 def issue(person, course, day: date, score: int = 90) -> Certificate:

@@ -7,20 +7,9 @@ from django.urls import reverse
 from certificates.issuance import issue_certificate
 from certificates.linkedin import add_to_profile_url
 from courses.models import CoursePage
-from lms.models import Person
 from tests.factories import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person(learner):
-    return Person.objects.create(
-        user=learner,
-        document_number="42388604",
-        first_names="Rosa",
-        last_names="Quispe",
-    )
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from certificates import codes
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
-from courses.models import CoursePage
-from lms.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +19,6 @@ def english(client):
     """Ask for English answers, whose messages are the untranslated source texts."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-@pytest.fixture
-def person(learner):
-    return Person.objects.create(
-        user=learner,
-        document_number=DOCUMENT,
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
-
-
-@pytest.fixture
-def yearly_course(course) -> CoursePage:
-    CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
-    return CoursePage.objects.get(pk=course.pk)
 
 
 @pytest.fixture
