@@ -209,3 +209,45 @@ class Certificate(models.Model):
     def covers(self, day: date) -> bool:
         """Whether `day` falls in this certificate's validity period."""
         return self.expires_on is None or day <= self.expires_on
+
+
+class CertificateExport(models.Model):
+    """A ZIP of the PDFs of the certificates matching an admin list filter."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The certificate list's filter query parameters, as given.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(_("certificates in total"), default=0)
+    done = models.PositiveIntegerField(_("certificates done"), default=0)
+    file = models.FileField(_("file"), upload_to="exportaciones/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate export")
+        verbose_name_plural = _("certificate exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} – {self.get_status_display()}"
+
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0

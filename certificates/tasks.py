@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from certificates.delivery import send_to_holder, store_pdf
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateExport
 
 
 @task()
@@ -18,3 +18,11 @@ def deliver_certificate(certificate_id: int) -> None:
 @task()
 def render_certificate_again(certificate_id: int) -> None:
     store_pdf(Certificate.objects.get(pk=certificate_id), again=True)
+
+
+@task()
+def build_certificate_export(export_id: int) -> None:
+    # Imported here: exports imports this module to enqueue this task.
+    from certificates.exports import build_export
+
+    build_export(CertificateExport.objects.get(pk=export_id))

@@ -10,13 +10,16 @@ import django_filters
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import SuffixedMultiWidget
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import StatusTagColumn
@@ -93,8 +96,30 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = ["course", "issued_on"]
 
 
+def filter_params(query: QueryDict) -> dict[str, str]:
+    """Return the parameters of `query` that CertificateFilterSet reads."""
+    names = []
+    for name, field in CertificateFilterSet().form.fields.items():
+        if isinstance(field.widget, SuffixedMultiWidget):
+            names += [f"{name}_{suffix}" for suffix in field.widget.suffixes]
+        else:
+            names.append(name)
+    return {name: query[name] for name in names if name in query}
+
+
 class CertificateIndexView(IndexView):
     any_permission_required = SEE_PERMISSIONS
+
+    @cached_property
+    def header_buttons(self) -> list:
+        if not can_act(self.request.user):
+            return super().header_buttons
+        url = reverse("certificate_exports:start")
+        if query := urlencode(filter_params(self.request.GET)):
+            url = f"{url}?{query}"
+        label = _("Export PDFs (ZIP)")
+        export = HeaderButton(label, url=url, icon_name="download", priority=50)
+        return [*super().header_buttons, export]
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
         if not self.is_searching:

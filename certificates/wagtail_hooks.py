@@ -1,7 +1,9 @@
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from certificates import export_views
 from certificates.models import RevocationReason
 from certificates.viewsets import CertificateViewSet
 
@@ -9,6 +11,12 @@ from certificates.viewsets import CertificateViewSet
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return CertificateViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_export_urls():
+    urls = (export_views.urlpatterns, export_views.EXPORTS_NAMESPACE)
+    return [path("certificates/exports/", include(urls))]
 
 
 @hooks.register("register_log_actions")

@@ -1,0 +1,93 @@
+"""ZIP files of the PDFs of the certificates an admin list filter matches."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from functools import partial
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+
+from certificates.delivery import store_pdf
+from certificates.models import Certificate, CertificateExport
+from certificates.tasks import build_certificate_export
+from certificates.viewsets import CertificateFilterSet
+from lms.models import User
+
+Status = CertificateExport.Status
+
+# How many certificates go into the ZIP between two updates of the progress.
+PROGRESS_EVERY = 10
+
+
+def start_export(*, filters: dict, by: User) -> CertificateExport:
+    """Record an export of the certificates `filters` match; build it on commit."""
+    export = CertificateExport.objects.create(filters=filters, requested_by=by)
+    transaction.on_commit(partial(build_certificate_export.enqueue, export.pk))
+    return export
+
+
+def build_export(export: CertificateExport) -> None:
+    """Write the ZIP of the export's certificates, rendering missing PDFs.
+
+    Only a pending export is built, so a job run twice builds it once. Any
+    error marks the export failed with its message.
+    """
+    if not _advance(export, Status.PENDING, status=Status.RUNNING):
+        return
+    try:
+        certificates = matching(export.filters)
+        _advance(export, Status.RUNNING, total=certificates.count())
+        with tempfile.TemporaryFile(suffix=".zip") as temporary:
+            _write_zip(export, certificates, temporary)
+            temporary.seek(0)
+            name = f"certificados-{export.pk}.zip"
+            export.file.save(name, File(temporary), save=False)
+    except Exception as error:
+        message = str(error) or type(error).__name__
+        _advance(export, Status.RUNNING, status=Status.FAILED, error=message)
+        return
+    _advance(
+        export, Status.RUNNING, status=Status.DONE, done=export.total, file=export.file
+    )
+
+
+def matching(filters: dict) -> QuerySet[Certificate]:
+    """Return the certificates the admin list shows for these filter parameters."""
+    filterset = CertificateFilterSet(data=filters, queryset=Certificate.objects.all())
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors.as_text())
+    return filterset.qs.order_by("pk")
+
+
+def _write_zip(
+    export: CertificateExport, certificates: QuerySet[Certificate], temporary
+) -> None:
+    """Copy each PDF into the ZIP in chunks, so no PDF is held whole in memory."""
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, certificate in enumerate(certificates.iterator(), start=1):
+            store_pdf(certificate)
+            with (
+                certificate.pdf.open("rb") as pdf,
+                archive.open(f"{certificate.code}.pdf", "w") as entry,
+            ):
+                shutil.copyfileobj(pdf, entry)
+            if done % PROGRESS_EVERY == 0:
+                _advance(export, Status.RUNNING, done=done)
+
+
+def _advance(export: CertificateExport, expected: str, /, **values) -> bool:
+    """Save `values` if the export still has status `expected`; return whether it did.
+
+    The condition keeps a second run of the job, or a late progress update,
+    from overwriting a state another run has already moved on from.
+    """
+    rows = CertificateExport.objects.filter(pk=export.pk, status=expected)
+    if not rows.update(**values):
+        return False
+    for field, value in values.items():
+        setattr(export, field, value)
+    return True
