@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -21,12 +20,12 @@ from django.utils.text import capfirst
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import ModelLogEntry
 
-from certificates.issuance import issue_certificate, reissue
+from certificates.issuance import reissue
 from certificates.models import Certificate, RevocationReason, Status
 from certificates.revocation import revoke
 from certificates.viewsets import CertificateViewSet
 from courses.models import CoursePage
-from lms.models import Person
+from tests.certificates.conftest import issue, people
 from tests.factories import CoursePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,44 +45,11 @@ def superuser(db):
 
 
 @pytest.fixture
-def editor(db):
-    """Someone in the admin who may look at certificates but not act on them."""
-    return user_with("access_admin", "view_certificate", email="editora@example.pe")
-
-
-@pytest.fixture
-def officer(db):
-    """Someone given the permission to act on certificates, not a superuser."""
-    return user_with("access_admin", "revoke_certificate", email="oficial@example.pe")
-
-
-@pytest.fixture
 def admin(client, superuser):
     """A superuser's client, reading the admin in English, its source language."""
     client.force_login(superuser)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def user_with(*codenames: str, email: str):
-    user = UserFactory(email=email)
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
-
-
-def issue(person: Person, course: CoursePage, day: date) -> Certificate:
-    return issue_certificate(person=person, course=course, issued_on=day, score=90)
-
-
-def people(count: int, *, start: int = 0) -> list[Person]:
-    return [
-        Person.objects.create(
-            document_number=f"{70000000 + number}",
-            first_names=f"Persona {number}",
-            last_names="Prueba",
-        )
-        for number in range(start, start + count)
-    ]
 
 
 def url(name: str, certificate: Certificate | None = None) -> str:

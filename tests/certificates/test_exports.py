@@ -15,24 +15,12 @@ from django.utils import timezone
 from certificates import exports
 from certificates.exports import build_export
 from certificates.models import Certificate, CertificateExport
-from tests.certificates.test_admin import issue, people, user_with
+from tests.certificates.conftest import issue, people
 from tests.factories import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = CertificateExport.Status
-
-
-@pytest.fixture
-def officer(db):
-    """Someone given the permission to act on certificates, not a superuser."""
-    return user_with("access_admin", "revoke_certificate", email="oficial@example.pe")
-
-
-@pytest.fixture
-def editor(db):
-    """Someone in the admin who may look at certificates but not act on them."""
-    return user_with("access_admin", "view_certificate", email="editora@example.pe")
 
 
 @pytest.fixture
