@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from certificates.delivery import store_pdf
-from certificates.issuance import add_months, issue_certificate
+from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
+from courses.dates import add_months
 from courses.models import CoursePage
 from lms.models import Person, User
 

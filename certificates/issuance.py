@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 
 from django.conf import settings
@@ -25,20 +24,9 @@ from lms.models import Completion, Person, User
 CODE_ATTEMPTS = 2
 
 
-def add_months(day: date, months: int) -> date:
-    """Return the same day `months` later, or that month's last day (31 Jan + 1)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def expiry_date(course: CoursePage, issued_on: date) -> date | None:
     """Return the last day the certificate is valid, or None if it never expires."""
-    if not course.validity_months:
-        return None
-    return add_months(issued_on, course.validity_months) - timedelta(days=1)
+    return course.validity_ends(issued_on)
 
 
 def issuer_snapshot(course: CoursePage) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from wagtail.search import index
 
 from courses import quizzes
 from courses.blocks import LessonBodyBlock, QuestionBankBlock
+from courses.dates import add_months
 
 
 class Audience(models.TextChoices):
@@ -170,6 +172,12 @@ class CoursePage(Page):
                 sections.append((module, []))
             sections[-1][1].append(lesson)
         return sections
+
+    def validity_ends(self, completed_on: date) -> date | None:
+        """Return the last day a completion on `completed_on` counts, or None."""
+        if not self.validity_months:
+            return None
+        return add_months(completed_on, self.validity_months) - timedelta(days=1)
 
     def questions(self) -> list[quizzes.Question]:
         return quizzes.questions_from_stream(self.question_bank)

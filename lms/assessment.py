@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +27,39 @@ def attempts_left(*, course: CoursePage, used: int) -> int:
     return max(course.max_attempts - used, 0)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a learner stands towards a course's assessment on a given day."""
+
+    current: Completion | None  # a completion that still counts
+    lapsed: Completion | None  # the latest one, once its validity has run out
+    attempts_used: int  # attempts since the latest completion, if any
+
+
+def standing(
+    completions: Sequence[Completion], attempts: Sequence[Attempt], *, today: date
+) -> Standing:
+    """Summarise completions and attempts, both in the order they happened.
+
+    Attempts are counted afresh after each completion, so a learner renewing
+    a lapsed course has the course's full number of attempts again.
+    """
+    latest = list(completions)[-1] if completions else None
+    since = latest.completed_at if latest else None
+    used = sum(1 for attempt in attempts if since is None or attempt.started_at > since)
+    if latest and latest.is_current(today=today):
+        return Standing(current=latest, lapsed=None, attempts_used=used)
+    return Standing(current=None, lapsed=latest, attempts_used=used)
+
+
+def standing_for(enrolment: Enrolment, *, today: date) -> Standing:
+    return standing(
+        list(enrolment.completions.order_by("completed_at")),
+        list(enrolment.attempts.order_by("number")),
+        today=today,
+    )
+
+
 def start_attempt(
     *, enrolment: Enrolment, now: datetime, rng: random.Random | None = None
 ) -> Attempt:
@@ -31,7 +67,7 @@ def start_attempt(
     open_attempt = enrolment.attempts.filter(submitted_at=None).first()
     if open_attempt:
         return open_attempt
-    _check_can_start(enrolment)
+    _check_can_start(enrolment, today=timezone.localdate(now))
     course = enrolment.course
     drawn = quizzes.draw(
         course.questions(), course.questions_per_attempt, rng or random.SystemRandom()
@@ -55,14 +91,14 @@ def start_attempt(
         return open_attempt
 
 
-def _check_can_start(enrolment: Enrolment) -> None:
+def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
     course = enrolment.course
-    if Completion.objects.filter(enrolment=enrolment).exists():
+    where = standing_for(enrolment, today=today)
+    if where.current:
         raise AssessmentError(_("You have already completed this course."))
     if not progress_for(enrolment).all_lessons_done:
         raise AssessmentError(_("Read every lesson before taking the assessment."))
-    used = enrolment.attempts.count()
-    if not attempts_left(course=course, used=used):
+    if not attempts_left(course=course, used=where.attempts_used):
         raise AssessmentError(
             ngettext(
                 "You have used your only attempt at this assessment.",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, LessonPage
@@ -194,10 +197,14 @@ class Attempt(models.Model):
 
 
 class Completion(models.Model):
-    """The record that a learner finished a course; written once, never edited."""
+    """The record that a learner finished a course; written once, never edited.
 
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, related_name="completion"
+    A course with a validity period can be completed again once the previous
+    completion has run out, so an enrolment may gather several over the years.
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="completions"
     )
     # Null is kept for completions that come from a trainer-led group later.
     attempt = models.OneToOneField(
@@ -212,3 +219,13 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return str(self.enrolment)
+
+    def valid_until(self) -> date | None:
+        """Return the last day this completion counts, or None if it never ends."""
+        return self.enrolment.course.validity_ends(
+            timezone.localdate(self.completed_at)
+        )
+
+    def is_current(self, *, today: date) -> bool:
+        ends = self.valid_until()
+        return ends is None or today <= ends

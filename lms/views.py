@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from courses.models import CoursePage, LessonPage
 from courses.quizzes import score
 from lms import assessment, learning
-from lms.models import Attempt, Enrolment
+from lms.models import Attempt, Completion, Enrolment
 
 
 def _live_course(course_id: int) -> CoursePage:
@@ -42,12 +43,7 @@ def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
     """Serve a course page with the learner's enrolment, progress and attempts."""
     context = page.get_context(request)
     if request.user.is_authenticated:
-        enrolment = (
-            Enrolment.objects.for_user(request.user)
-            .filter(course=page)
-            .select_related("completion")
-            .first()
-        )
+        enrolment = Enrolment.objects.for_user(request.user).filter(course=page).first()
         if enrolment:
             enrolment.course = page  # already at hand: spare a query
             context.update(learning_context(enrolment))
@@ -56,15 +52,21 @@ def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
 
 def learning_context(enrolment: Enrolment) -> dict:
     attempts = list(enrolment.attempts.order_by("number"))
+    where = assessment.standing(
+        list(enrolment.completions.order_by("completed_at")),
+        attempts,
+        today=timezone.localdate(),
+    )
     return {
         "enrolment": enrolment,
         "progress": learning.progress_for(enrolment),
         "attempts": attempts,
         "open_attempt": next((each for each in attempts if each.is_open), None),
         "attempts_left": assessment.attempts_left(
-            course=enrolment.course, used=len(attempts)
+            course=enrolment.course, used=where.attempts_used
         ),
-        "completion": getattr(enrolment, "completion", None),
+        "completion": where.current,
+        "lapsed_completion": where.lapsed,
     }
 
 
@@ -193,10 +195,21 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def my_courses(request: HttpRequest) -> HttpResponse:
     enrolments = list(
         Enrolment.objects.for_user(request.user)
-        .select_related("course", "completion")
+        .select_related("course")
         .defer("course__question_bank")  # answers are not needed to list courses
+        .prefetch_related(
+            Prefetch("completions", Completion.objects.order_by("completed_at"))
+        )
         .order_by("-enrolled_at")
     )
     progress = learning.progress_for_many(enrolments)
-    rows = [(enrolment, progress[enrolment.pk]) for enrolment in enrolments]
+    today = timezone.localdate()
+    rows = [
+        (
+            enrolment,
+            progress[enrolment.pk],
+            assessment.standing(enrolment.completions.all(), [], today=today),
+        )
+        for enrolment in enrolments
+    ]
     return render(request, "lms/my_courses.html", {"rows": rows})

@@ -4,8 +4,9 @@ import pytest
 from wagtail.models import Site
 
 from certificates import codes
-from certificates.issuance import add_months, expiry_date, issue_certificate
+from certificates.issuance import expiry_date, issue_certificate
 from certificates.models import Certificate, IssuerSettings, Status
+from courses.dates import add_months
 from courses.models import CoursePage
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFact
 pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, enrolment, outline (modules and
-# lessons), progress, attempts, page URLs, view restrictions and the userbar.
-COURSE_PAGE_QUERIES = 17
+# lessons), progress, attempts, completions, page URLs, view restrictions and
+# the userbar.
+COURSE_PAGE_QUERIES = 18
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):

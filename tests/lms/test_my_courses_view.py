@@ -8,9 +8,9 @@ from tests.factories import CoursePageFactory, LessonPageFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, enrolments with course and completion, lessons, progress, the
+# Session, user, enrolments with course, their completions, lessons, progress, the
 # site (twice, for page URLs) and the userbar's two permission checks.
-MY_COURSES_QUERIES = 9
+MY_COURSES_QUERIES = 10
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
