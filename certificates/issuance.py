@@ -24,11 +24,6 @@ from lms.models import Completion, Person, User
 CODE_ATTEMPTS = 2
 
 
-def expiry_date(course: CoursePage, issued_on: date) -> date | None:
-    """Return the last day the certificate is valid, or None if it never expires."""
-    return course.validity_ends(issued_on)
-
-
 def issuer_snapshot(course: CoursePage) -> dict:
     """Return the issuer details in force today, the course's own overriding."""
     site = IssuerSettings.for_site(Site.objects.get(is_default_site=True))
@@ -88,7 +83,7 @@ def issue_certificate(
         "hours": course.estimated_hours,
         "score": score,
         "issued_on": issued_on,
-        "expires_on": expiry_date(course, issued_on),
+        "expires_on": course.validity_ends(issued_on),
         "issuer": issuer_snapshot(course),
     }
     for _attempt in range(CODE_ATTEMPTS):

@@ -33,6 +33,7 @@ class Standing:
 
     current: Completion | None  # a completion that still counts
     lapsed: Completion | None  # the latest one, once its validity has run out
+    attempts: tuple[Attempt, ...]  # every attempt, in order
     attempts_used: int  # attempts since the latest completion, if any
 
 
@@ -48,8 +49,8 @@ def standing(
     since = latest.completed_at if latest else None
     used = sum(1 for attempt in attempts if since is None or attempt.started_at > since)
     if latest and latest.is_current(today=today):
-        return Standing(current=latest, lapsed=None, attempts_used=used)
-    return Standing(current=None, lapsed=latest, attempts_used=used)
+        return Standing(latest, None, tuple(attempts), used)
+    return Standing(None, latest, tuple(attempts), used)
 
 
 def standing_for(enrolment: Enrolment, *, today: date) -> Standing:

@@ -23,6 +23,14 @@ def _live_course(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
 
 
+def _live_course_of(lesson: LessonPage) -> CoursePage:
+    """Return the lesson's course; a lesson of an unpublished course is a 404."""
+    course = lesson.course()
+    if not course.live:
+        raise Http404
+    return course
+
+
 def _get_enrolment_for_user(request: HttpRequest, course: CoursePage) -> Enrolment:
     return get_object_or_404(
         Enrolment.objects.for_user(request.user).select_related("course"), course=course
@@ -51,17 +59,12 @@ def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
 
 
 def learning_context(enrolment: Enrolment) -> dict:
-    attempts = list(enrolment.attempts.order_by("number"))
-    where = assessment.standing(
-        list(enrolment.completions.order_by("completed_at")),
-        attempts,
-        today=timezone.localdate(),
-    )
+    where = assessment.standing_for(enrolment, today=timezone.localdate())
     return {
         "enrolment": enrolment,
         "progress": learning.progress_for(enrolment),
-        "attempts": attempts,
-        "open_attempt": next((each for each in attempts if each.is_open), None),
+        "attempts": where.attempts,
+        "open_attempt": next((each for each in where.attempts if each.is_open), None),
         "attempts_left": assessment.attempts_left(
             course=enrolment.course, used=where.attempts_used
         ),
@@ -74,9 +77,7 @@ def lesson(request: HttpRequest, page: LessonPage) -> HttpResponse:
     """Serve a lesson to an enrolled learner, with previous/next and progress."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = page.course()
-    if not course.live:
-        raise Http404
+    course = _live_course_of(page)
     enrolment = Enrolment.objects.for_user(request.user).filter(course=course).first()
     if enrolment is None:
         messages.info(request, _("Enrol in the course to read its lessons."))
@@ -108,9 +109,7 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     page = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    course = page.course()
-    if not course.live:
-        raise Http404
+    course = _live_course_of(page)
     enrolment = _get_enrolment_for_user(request, course)
     learning.complete_lesson(enrolment=enrolment, lesson=page, now=timezone.now())
     following = learning.progress_for(enrolment).neighbours(page)[1]
