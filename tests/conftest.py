@@ -6,13 +6,16 @@ from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from lms.learning import complete_lesson
-from lms.models import Enrolment
+from lms.models import Enrolment, OrganisationKind, Role
 from tests.factories import (
     CataloguePageFactory,
     CoursePageFactory,
     LessonPageFactory,
     ModulePageFactory,
+    TrainingRequirementFactory,
     UserFactory,
+    grant,
+    organisation,
 )
 
 
@@ -86,3 +89,48 @@ def english():
     """Run in English, for tests that match message texts written in the source."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def units(db):
+    """A small tree: the government, units A and B, and A1 under A."""
+    root = organisation(
+        "GRC", "Gobierno Regional de Cajamarca", kind=OrganisationKind.GOVERNMENT
+    )
+    unit_a = organisation("GRDS", "Gerencia Regional de Desarrollo Social", root)
+    unit_b = organisation("GRDE", "Gerencia Regional de Desarrollo Económico", root)
+    unit_a1 = organisation("SGPE", "Sub Gerencia de Promoción Empresarial", unit_a)
+    return {"root": root, "a": unit_a, "b": unit_b, "a1": unit_a1}
+
+
+@pytest.fixture
+def hr_a(units):
+    """An HR officer whose scope is unit A and what lies under it."""
+    user = UserFactory(email="rrhh.a@example.pe", first_name="Ana", last_name="RRHH")
+    return grant(user, Role.HR_OFFICER, units["a"])
+
+
+@pytest.fixture
+def hr_b(units):
+    user = UserFactory(email="rrhh.b@example.pe", first_name="Beto", last_name="RRHH")
+    return grant(user, Role.HR_OFFICER, units["b"])
+
+
+@pytest.fixture
+def unit_head_a(units):
+    user = UserFactory(email="jefe.a@example.pe", first_name="Juan", last_name="Jefe")
+    return grant(user, Role.UNIT_HEAD, units["a"])
+
+
+@pytest.fixture
+def integrity_officer(db):
+    user = UserFactory(email="oii@example.pe", first_name="Olga", last_name="OII")
+    return grant(user, Role.INTEGRITY_OFFICER)
+
+
+@pytest.fixture
+def induction(course):
+    """The induction rule: every staff member, 30 days, renewed every 24 months."""
+    return TrainingRequirementFactory(
+        name="Inducción en integridad", course=course, due_days=30, recertify_months=24
+    )

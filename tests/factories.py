@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
-from lms.models import Enrolment, User
+from lms.models import (
+    Enrolment,
+    Organisation,
+    OrganisationKind,
+    OrganisationRole,
+    Person,
+    Regime,
+    StaffMember,
+    TrainingRequirement,
+    User,
+)
 
 PASSWORD = "una-clave-segura-123"
 
@@ -144,3 +155,53 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         model = Enrolment
 
     user = factory.SubFactory(UserFactory)
+
+
+def organisation(
+    code: str,
+    name: str,
+    parent: Organisation | None = None,
+    kind: str = OrganisationKind.OFFICE,
+) -> Organisation:
+    """Return a unit of the tree, added under `parent` (or as a root)."""
+    fields = {"code": code, "name": name, "kind": kind}
+    if parent is None:
+        return Organisation.add_root(**fields)
+    parent.refresh_from_db()  # treebeard needs the parent's current child count
+    return parent.add_child(**fields)
+
+
+def grant(user: User, role: str, unit: Organisation | None = None) -> User:
+    """Give `user` a role over `unit` (none for the integrity officer)."""
+    OrganisationRole.objects.create(user=user, role=role, organisation=unit)
+    return user
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    document_number = factory.Sequence(lambda n: f"{40000000 + n:08d}")
+    first_names = "Rosa Elena"
+    last_names = factory.Sequence(lambda n: f"Quispe {n}")
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    person = factory.SubFactory(PersonFactory)
+    email = factory.Sequence(lambda n: f"servidor{n}@regioncajamarca.gob.pe")
+    post = "Especialista administrativo"
+    regime = Regime.CAS
+    hired_on = date(2026, 3, 1)
+
+
+class TrainingRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingRequirement
+
+    name = factory.Sequence(lambda n: f"Requisito {n}")
+    due_days = 30
+    recertify_months = 24
+    applies_from = date(2026, 1, 1)

@@ -185,3 +185,9 @@ CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"
 CERTIFICATE_KEYS_DIR = Path(env_str("CERTIFICATE_KEYS_DIR", str(BASE_DIR / "keys")))
 # Public verification (page and JSON) per client address, in allauth's notation.
 CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")
+
+# Mandatory training. The renewal window opens this many days before a
+# completion must be renewed: the next cycle is assigned and a retake allowed.
+RENEWAL_WINDOW_DAYS = env_int("RENEWAL_WINDOW_DAYS", 60)
+# Learners hear from the platform this many days before a due date.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)

@@ -1,0 +1,365 @@
+"""Mandatory training: who must take which course by when, and how they stand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.dates import add_months
+from courses.models import CoursePage
+from lms.models.learning import Attempt, Completion, Enrolment
+from lms.models.staff import Organisation, Regime, StaffMember
+
+
+class TrainingRequirementQuerySet(models.QuerySet):
+    def active(self) -> TrainingRequirementQuerySet:
+        return self.filter(is_active=True)
+
+
+class TrainingRequirement(models.Model):
+    """A course some staff must complete within a time of joining, and renew."""
+
+    name = models.CharField(_("name"), max_length=150)
+    course = models.ForeignKey(
+        CoursePage,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("course"),
+    )
+    senior_officials_only = models.BooleanField(
+        _("senior officials only"), default=False
+    )
+    regime = models.CharField(
+        _("employment regime"),
+        max_length=5,
+        choices=Regime.choices,
+        blank=True,
+        help_text=_("Leave empty for every regime."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        help_text=_("Staff of this unit and the units under it. Empty: every unit."),
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days to complete"),
+        default=30,
+        help_text=_("Days after the hire or appointment date."),
+    )
+    recertify_months = models.PositiveSmallIntegerField(
+        _("renew every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if a completion never needs renewing."),
+    )
+    # Staff hired before the rule existed get the same number of days from
+    # this date, instead of being overdue on the day the rule is created.
+    applies_from = models.DateField(_("applies from"), default=timezone.localdate)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TrainingRequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training requirement")
+        verbose_name_plural = _("training requirements")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def staff_q(self) -> Q:
+        """Return the filter on StaffMember for the staff this rule covers."""
+        q = Q()
+        if self.senior_officials_only:
+            q &= Q(is_senior_official=True)
+        if self.regime:
+            q &= Q(regime=self.regime)
+        if self.organisation_id:
+            q &= self.organisation.subtree_q("unit__")
+        return q
+
+    def applies_to(self, staff: StaffMember) -> bool:
+        return (
+            (staff.is_senior_official or not self.senior_officials_only)
+            and (not self.regime or staff.regime == self.regime)
+            and (
+                not self.organisation_id
+                or staff.unit.path.startswith(self.organisation.path)
+            )
+        )
+
+    def due_date(self, started_on: date) -> date:
+        """Return the deadline for someone who joined on `started_on`."""
+        return max(started_on, self.applies_from) + timedelta(days=self.due_days)
+
+    def renew_by(self, completed_on: date) -> date | None:
+        """Return the date a completion on `completed_on` must be renewed by."""
+        if not self.recertify_months:
+            return None
+        return add_months(completed_on, self.recertify_months)
+
+    def is_met_by(self, completed_on: date, *, due_on: date) -> bool:
+        """Say whether a completion still counts on an assignment's due date.
+
+        This is why a rehired or transferred person whose completion is still
+        valid is not asked again, and why an early renewal counts.
+        """
+        renew_by = self.renew_by(completed_on)
+        return renew_by is None or renew_by > due_on
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    OVERDUE = "overdue", _("Overdue")
+    EXPIRED = "expired", _("Expired")
+    WAIVED = "waived", _("Waived")
+    CLOSED = "closed", _("Closed")
+
+
+class ClosedReason(models.TextChoices):
+    LEFT = "left", _("The person left")
+    NO_LONGER_APPLIES = "no_longer_applies", _("The requirement no longer applies")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self) -> AssignmentQuerySet:
+        """Assignments still waiting for a completion."""
+        return self.filter(
+            completed_on__isnull=True, waived_at__isnull=True, closed_on__isnull=True
+        )
+
+    def latest_cycles(self) -> AssignmentQuerySet:
+        """Only each person's latest cycle of each requirement."""
+        later = Assignment.objects.filter(
+            staff=OuterRef("staff"),
+            requirement=OuterRef("requirement"),
+            cycle__gt=OuterRef("cycle"),
+        )
+        return self.exclude(Exists(later))
+
+    def with_status(self, *, today: date) -> AssignmentQuerySet:
+        """Annotate `status` (an AssignmentStatus value) as of `today`."""
+        enrolled = Enrolment.objects.filter(
+            user__person__staff_record=OuterRef("staff"),
+            course=OuterRef("requirement__course"),
+        )
+        # A renewal starts with a new attempt: the lessons were read before.
+        retaking = Attempt.objects.filter(
+            enrolment__user__person__staff_record=OuterRef("staff"),
+            enrolment__course=OuterRef("requirement__course"),
+            started_at__gte=OuterRef("created_at"),
+        )
+        return self.annotate(
+            status=Case(
+                When(waived_at__isnull=False, then=Value(AssignmentStatus.WAIVED)),
+                When(closed_on__isnull=False, then=Value(AssignmentStatus.CLOSED)),
+                When(
+                    Q(completed_on__isnull=False)
+                    & (Q(renew_by__isnull=True) | Q(renew_by__gt=today)),
+                    then=Value(AssignmentStatus.COMPLETED),
+                ),
+                When(completed_on__isnull=False, then=Value(AssignmentStatus.EXPIRED)),
+                When(due_on__lt=today, then=Value(AssignmentStatus.OVERDUE)),
+                When(
+                    (Q(cycle=1) & Exists(enrolled)) | Exists(retaking),
+                    then=Value(AssignmentStatus.IN_PROGRESS),
+                ),
+                default=Value(AssignmentStatus.PENDING),
+                output_field=models.CharField(),
+            )
+        )
+
+    def overdue(self, *, today: date) -> AssignmentQuerySet:
+        return self.open().filter(due_on__lt=today)
+
+    def within(self, organisation: Organisation) -> AssignmentQuerySet:
+        return self.filter(organisation.subtree_q("staff__unit__"))
+
+
+class Assignment(models.Model):
+    """One cycle of a requirement for one person: the first, then each renewal.
+
+    Cycles are kept, so a person's history survives renewals, waivers,
+    transfers and leaving.
+    """
+
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("staff member"),
+    )
+    requirement = models.ForeignKey(
+        TrainingRequirement,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("requirement"),
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    due_on = models.DateField(_("due date"))
+    completion = models.ForeignKey(
+        Completion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completion"),
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    renew_by = models.DateField(_("renew by"), null=True, blank=True)
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waived by"),
+    )
+    waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosedReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "requirement", "cycle"], name="unique_assignment_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "requirement"],
+                condition=Q(
+                    completed_on__isnull=True,
+                    waived_at__isnull=True,
+                    closed_on__isnull=True,
+                ),
+                name="one_open_assignment_per_requirement",
+            ),
+            models.CheckConstraint(
+                condition=Q(waived_at__isnull=True)
+                | (Q(waived_by__isnull=False) & ~Q(waiver_reason="")),
+                name="waiver_has_author_and_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                condition=Q(
+                    completed_on__isnull=True,
+                    waived_at__isnull=True,
+                    closed_on__isnull=True,
+                ),
+                name="open_assignment_due_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} – {self.requirement}"
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.completed_on or self.waived_at or self.closed_on)
+
+    def completed_on_time(self) -> bool:
+        return self.completed_on is not None and self.completed_on <= self.due_on
+
+
+class DueDateExtension(models.Model):
+    """A due date moved by HR, kept with who moved it, when and why."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extensions"
+    )
+    previous_due_on = models.DateField(_("previous due date"))
+    new_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"))
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("extended by"),
+    )
+    extended_at = models.DateTimeField(_("extended at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("due date extension")
+        verbose_name_plural = _("due date extensions")
+        ordering = ["extended_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_on__gt=F("previous_due_on")),
+                name="extension_moves_due_date_later",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="extension_has_reason"
+            ),
+        ]
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Before the due date")
+    ON_DUE = "on_due", _("On the due date")
+    OVERDUE = "overdue", _("Overdue")
+    DIGEST = "digest", _("Weekly digest")
+
+
+class Reminder(models.Model):
+    """A reminder already sent; its unique key makes a rerun send nothing new."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The deadline a learner's reminder is about, or the Monday of a digest's
+    # week: reminders are unique per (what, kind, key).
+    key_date = models.DateField(_("about the date"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "key_date"],
+                condition=Q(assignment__isnull=False),
+                name="one_reminder_per_assignment_kind_date",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key_date"],
+                condition=Q(recipient__isnull=False),
+                name="one_digest_per_recipient_week",
+            ),
+        ]
+
+
+def renewal_window() -> timedelta:
+    """How long before `renew_by` the next cycle opens and a retake is allowed."""
+    return timedelta(days=settings.RENEWAL_WINDOW_DAYS)

@@ -1,0 +1,105 @@
+"""Which units, staff and assignments a user may see through their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lms.models import (
+    Assignment,
+    Organisation,
+    OrganisationRole,
+    Role,
+    StaffMember,
+    User,
+)
+
+# Roles that may see staff data; unit heads only read it.
+READ_ROLES = (Role.HR_OFFICER, Role.UNIT_HEAD, Role.INTEGRITY_OFFICER)
+# Roles that may change staff data: import, invite, extend, waive.
+MANAGE_ROLES = (Role.HR_OFFICER, Role.INTEGRITY_OFFICER)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user reaches: every unit, or the subtrees under some units."""
+
+    everything: bool
+    paths: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.paths)
+
+    def q(self, prefix: str) -> Q:
+        """Return a filter on `prefix`path (e.g. "unit__") for the scope."""
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        q = Q()
+        for path in self.paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    def covers(self, organisation: Organisation) -> bool:
+        return self.everything or any(
+            organisation.path.startswith(path) for path in self.paths
+        )
+
+    def organisations(self) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(self.q(""))
+
+    def staff(self) -> QuerySet[StaffMember]:
+        return StaffMember.objects.filter(self.q("unit__"))
+
+    def assignments(self) -> QuerySet[Assignment]:
+        return Assignment.objects.filter(self.q("staff__unit__"))
+
+
+def scope_for(user: User, roles: Iterable[str] = READ_ROLES) -> Scope:
+    """Return what the user's roles (of the kinds given) let them reach."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope(False, ())
+    if user.is_superuser:
+        return Scope(True, ())
+    granted = OrganisationRole.objects.filter(user=user, role__in=list(roles))
+    paths = []
+    for role, path in granted.values_list("role", "organisation__path"):
+        if role == Role.INTEGRITY_OFFICER:
+            return Scope(True, ())
+        paths.append(path)
+    # A unit inside another the user already covers adds nothing.
+    kept = tuple(
+        path
+        for path in sorted(set(paths))
+        if not any(path != other and path.startswith(other) for other in paths)
+    )
+    return Scope(False, kept)
+
+
+def staff_for_user(user: User, staff_id: int, *, manage: bool = False) -> StaffMember:
+    """Return the staff record if the user's scope reaches it, else 404."""
+    scope = scope_for(user, MANAGE_ROLES if manage else READ_ROLES)
+    try:
+        return scope.staff().select_related("person", "unit").get(pk=staff_id)
+    except StaffMember.DoesNotExist:
+        raise Http404 from None
+
+
+def assignment_for_user(
+    user: User, assignment_id: int, *, manage: bool = False
+) -> Assignment:
+    """Return the assignment if the user's scope reaches its person, else 404."""
+    scope = scope_for(user, MANAGE_ROLES if manage else READ_ROLES)
+    try:
+        return (
+            scope.assignments()
+            .select_related("staff__person", "staff__unit", "requirement__course")
+            .get(pk=assignment_id)
+        )
+    except Assignment.DoesNotExist:
+        raise Http404 from None
