@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, enrolment, outline (modules and
 # lessons), progress, attempts, completions, page URLs, view restrictions and
-# the userbar.
-COURSE_PAGE_QUERIES = 18
+# the userbar (with the role check behind its admin link).
+COURSE_PAGE_QUERIES = 19
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):

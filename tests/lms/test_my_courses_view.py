@@ -9,8 +9,9 @@ from tests.factories import CoursePageFactory, LessonPageFactory
 pytestmark = pytest.mark.django_db
 
 # Session, user, enrolments with course, their completions, lessons, progress, the
-# site (twice, for page URLs) and the userbar's two permission checks.
-MY_COURSES_QUERIES = 10
+# site (twice, for page URLs) and the userbar's three permission checks (groups,
+# user permissions, organisation roles).
+MY_COURSES_QUERIES = 11
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

@@ -1,0 +1,25 @@
+"""Roles over organisations open the Wagtail admin; what they see is scoped."""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import BaseBackend
+
+from lms.models import OrganisationRole
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+
+class OrganisationRoleBackend(BaseBackend):
+    """Grant the admin to anyone with a role, so assigning the role is enough.
+
+    Every list, export and action then filters by `lms.scopes.scope_for`.
+    """
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if perm != ADMIN_ACCESS or not user_obj.is_active:
+            return False
+        if not hasattr(user_obj, "_has_organisation_role"):
+            user_obj._has_organisation_role = OrganisationRole.objects.filter(
+                user=user_obj
+            ).exists()
+        return user_obj._has_organisation_role
