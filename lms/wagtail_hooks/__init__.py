@@ -1,3 +1,9 @@
 """Wagtail hooks of lms, one module per area; importing them registers them."""
 
-from lms.wagtail_hooks import imports, learning, reports, staff  # noqa: F401
+from lms.wagtail_hooks import (  # noqa: F401
+    imports,
+    invitations,
+    learning,
+    reports,
+    staff,
+)

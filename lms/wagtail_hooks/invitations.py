@@ -1,0 +1,1 @@
+"""Wagtail hooks: invitations (being written)."""
