@@ -17,7 +17,7 @@ from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import deliver_certificate
 from courses.models import CoursePage
-from lms.models import Completion, Person, User
+from lms.models import Completion, Person, User, renewal_window
 
 # A new code colliding with an existing one is a 1-in-2^80 event; a second
 # collision in a row would mean a broken random source, so it is not retried.
@@ -59,9 +59,10 @@ def issue_certificate(
 ) -> Certificate:
     """Return the holder's certificate for the period `issued_on` falls in.
 
-    A certificate still valid that day is returned as it is; otherwise the
-    next period's certificate is created. Two completions racing here meet the
-    unique (person, course, period) constraint and both get the same one.
+    A certificate still valid that day is returned as it is, unless a new
+    completion renews it within its last weeks (the renewal window); otherwise
+    the next period's certificate is created. Two completions racing here meet
+    the unique (person, course, period) constraint and both get the same one.
     """
     latest = (
         Certificate.objects.filter(person=person, course=course)
@@ -69,7 +70,14 @@ def issue_certificate(
         .first()
     )
     if latest and latest.covers(issued_on) and not latest.revoked_at:
-        return latest
+        renewal = (
+            completion is not None
+            and latest.completion_id != completion.pk
+            and latest.expires_on is not None
+            and issued_on > latest.expires_on - renewal_window()
+        )
+        if not renewal:
+            return latest
     period = latest.period + 1 if latest else 1
     fields = {
         "person": person,

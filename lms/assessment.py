@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 
 from courses import quizzes
 from courses.models import CoursePage
+from lms.assignments import sync_for_user
 from lms.learning import progress_for
-from lms.models import Attempt, Completion, Enrolment
+from lms.models import Attempt, Completion, Enrolment, renewal_window
 from lms.signals import course_completed
 
 
@@ -35,6 +36,7 @@ class Standing:
     lapsed: Completion | None  # the latest one, once its validity has run out
     attempts: tuple[Attempt, ...]  # every attempt, in order
     attempts_used: int  # attempts since the latest completion, if any
+    renewable: bool = False  # the current one ends within the renewal window
 
 
 def standing(
@@ -43,13 +45,17 @@ def standing(
     """Summarise completions and attempts, both in the order they happened.
 
     Attempts are counted afresh after each completion, so a learner renewing
-    a lapsed course has the course's full number of attempts again.
+    a lapsed course has the course's full number of attempts again. A
+    completion about to run out may be renewed early, within the renewal
+    window, so staff can meet a renewal deadline without a gap.
     """
     latest = list(completions)[-1] if completions else None
     since = latest.completed_at if latest else None
     used = sum(1 for attempt in attempts if since is None or attempt.started_at > since)
     if latest and latest.is_current(today=today):
-        return Standing(latest, None, tuple(attempts), used)
+        ends = latest.valid_until()
+        renewable = ends is not None and today > ends - renewal_window()
+        return Standing(latest, None, tuple(attempts), used, renewable)
     return Standing(None, latest, tuple(attempts), used)
 
 
@@ -95,7 +101,7 @@ def start_attempt(
 def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
     course = enrolment.course
     where = standing_for(enrolment, today=today)
-    if where.current:
+    if where.current and not where.renewable:
         raise AssessmentError(_("You have already completed this course."))
     if not progress_for(enrolment).all_lessons_done:
         raise AssessmentError(_("Read every lesson before taking the assessment."))
@@ -145,8 +151,14 @@ def submit_attempt(
                 completed_at=now,
                 score=result.percent,
             )
-            transaction.on_commit(
-                lambda: course_completed.send(sender=Completion, completion=completion)
-            )
+            transaction.on_commit(lambda: _completed(completion))
     attempt.refresh_from_db()
     return attempt
+
+
+def _completed(completion: Completion) -> None:
+    """Let mandatory training and certificates know, once the row is committed."""
+    sync_for_user(
+        completion.enrolment.user, today=timezone.localdate(completion.completed_at)
+    )
+    course_completed.send(sender=Completion, completion=completion)

@@ -69,6 +69,7 @@ def learning_context(enrolment: Enrolment) -> dict:
             course=enrolment.course, used=where.attempts_used
         ),
         "completion": where.current,
+        "renewable": where.renewable,
         "lapsed_completion": where.lapsed,
     }
 

@@ -1,4 +1,4 @@
-"""A course with a validity period is taken again once the completion lapses."""
+"""A course with a validity period is renewed in its last weeks or after it lapses."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LIMA = ZoneInfo("America/Lima")
 FIRST = datetime(2025, 3, 10, 10, tzinfo=LIMA)
+BEFORE_WINDOW = datetime(2026, 1, 8, 10, tzinfo=LIMA)  # 60 days before the end
+WINDOW_OPENS = datetime(2026, 1, 9, 10, tzinfo=LIMA)  # 59 days before it
 WITHIN = datetime(2026, 3, 9, 10, tzinfo=LIMA)  # the last valid day
 AFTER = datetime(2026, 3, 10, 10, tzinfo=LIMA)  # the day after
 
@@ -47,10 +49,29 @@ def take(enrolment, when: datetime, right: bool = True):
     return submit_attempt(attempt=attempt, submitted=answer(attempt, right), now=when)
 
 
-def test_a_completion_still_valid_allows_no_new_attempt(yearly):
+def test_a_valid_completion_allows_no_new_attempt_before_the_renewal_window(
+    yearly, settings
+):
+    settings.RENEWAL_WINDOW_DAYS = 60
     take(yearly, FIRST)
     with pytest.raises(AssessmentError, match="already completed"):
-        start_attempt(enrolment=yearly, now=WITHIN)
+        start_attempt(enrolment=yearly, now=BEFORE_WINDOW)
+    assert start_attempt(enrolment=yearly, now=WINDOW_OPENS).is_open
+
+
+def test_an_early_renewal_issues_the_next_period_while_the_old_one_runs_out(
+    yearly, settings, django_capture_on_commit_callbacks
+):
+    settings.RENEWAL_WINDOW_DAYS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        take(yearly, FIRST)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert take(yearly, WITHIN).passed
+    first, second = Certificate.objects.order_by("period")
+    assert (first.period, second.period) == (1, 2)
+    assert first.status(today=WITHIN.date()) == Status.VALID
+    assert second.issued_on == WITHIN.date()
+    assert second.expires_on == datetime(2027, 3, 8).date()
 
 
 def test_after_expiry_the_course_is_passed_again_with_a_fresh_set_of_attempts(
@@ -75,9 +96,12 @@ def test_after_expiry_the_course_is_passed_again_with_a_fresh_set_of_attempts(
 def test_the_learner_is_offered_to_renew_once_the_completion_lapses(client, yearly):
     take(yearly, FIRST)
     client.force_login(yearly.user)
-    with time_machine.travel(WITHIN, tick=False):
+    with time_machine.travel(BEFORE_WINDOW, tick=False):
         page = client.get(yearly.course.url).content.decode()
         assert "Renovar" not in page
+    with time_machine.travel(WITHIN, tick=False):
+        page = client.get(yearly.course.url).content.decode()
+        assert "puede renovarla ahora" in page
     with time_machine.travel(AFTER, tick=False):
         page = client.get(yearly.course.url).content.decode()
         listing = client.get(reverse("lms:my_courses")).content.decode()
