@@ -183,9 +183,12 @@ class _Plan:
         assignment = Assignment(
             staff=member, requirement=requirement, cycle=cycle, due_on=due_on
         )
-        self._complete(assignment, requirement, completion, new=True)
         self.new.append(assignment)
         self.result.created += 1
+        # A completion that is already due for renewal opens the next cycle
+        # now, so one run leaves nothing for the next run to do.
+        if self._complete(assignment, requirement, completion, new=True):
+            self._renew_if_due(member, requirement, assignment, completion)
 
     def _complete(self, assignment, requirement, completion, new=False) -> bool:
         if completion is None:

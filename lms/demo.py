@@ -89,6 +89,27 @@ ACCOUNTS = (
         dni="46543210",
     ),
     DemoAccount(
+        "integridad@demo.regioncajamarca.pe",
+        "Silvia Judith",
+        "Alcántara Mego",
+        "Oficial de integridad (ve todas las unidades)",
+        dni="41876543",
+    ),
+    DemoAccount(
+        "rrhh.social@demo.regioncajamarca.pe",
+        "Walter Hugo",
+        "Terán Izquierdo",
+        "RR.HH. de la Gerencia Regional de Desarrollo Social (solo esa unidad)",
+        dni="44556677",
+    ),
+    DemoAccount(
+        "jefe.economico@demo.regioncajamarca.pe",
+        "César Augusto",
+        "Cabanillas Silva",
+        "Jefe de la Gerencia Regional de Desarrollo Económico (lectura)",
+        dni="43322110",
+    ),
+    DemoAccount(
         "editora@demo.regioncajamarca.pe",
         "Ana Lucía",
         "Cerna Ortiz",

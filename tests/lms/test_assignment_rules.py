@@ -310,3 +310,15 @@ class TestExtensionsAndWaivers:
         sync_assignments(today=date(2026, 3, 3))
         with pytest.raises(AssignmentError):
             waive(assignment=only_assignment(staff), reason="x", by=hr_a, now=self.NOW)
+
+
+@pytest.mark.django_db
+def test_one_sync_opens_the_renewal_of_an_old_completion_at_once(staff, induction):
+    complete(staff.person, induction.course, date(2024, 3, 20))
+    staff.hired_on = date(2022, 12, 1)
+    staff.save()
+    first = sync_assignments(today=date(2026, 3, 2))
+    second = sync_assignments(today=date(2026, 3, 2))
+    assert (first.created, second.created) == (2, 0)
+    renewal = Assignment.objects.get(staff=staff, cycle=2)
+    assert (renewal.due_on, renewal.is_open) == (date(2026, 3, 20), True)

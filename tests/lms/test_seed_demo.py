@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -6,7 +7,15 @@ from wagtail.models import Site
 
 from courses.models import CataloguePage, CoursePage, LessonPage
 from lms.demo import ACCOUNTS, DEMO_PASSWORD
-from lms.models import User
+from lms.demo_staff import INDUCTION_SLUG
+from lms.models import (
+    Assignment,
+    OrganisationRole,
+    StaffMember,
+    TrainingRequirement,
+    User,
+)
+from lms.scopes import scope_for
 from tests.factories import question_bank
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +154,32 @@ def test_the_factories_bank_is_valid_for_the_editor():
     """Guard the test data itself: a bank the editor would reject proves nothing."""
     block = CoursePage._meta.get_field("question_bank").stream_block
     block.clean(block.to_python(question_bank(6)))
+
+
+def test_it_seeds_units_staff_rules_and_roles_once(settings, tmp_path):
+    settings.DEBUG = True
+    induction = {**COURSE, "slug": INDUCTION_SLUG, "validity_months": 24}
+    (tmp_path / "curso.json").write_text(json.dumps(induction), encoding="utf-8")
+    call_command("seed_demo", courses_dir=tmp_path)
+    counts = (
+        StaffMember.objects.count(),
+        Assignment.objects.count(),
+        OrganisationRole.objects.count(),
+    )
+    call_command("seed_demo", courses_dir=tmp_path)
+    assert (
+        StaffMember.objects.count(),
+        Assignment.objects.count(),
+        OrganisationRole.objects.count(),
+    ) == counts
+    rule = TrainingRequirement.objects.get()
+    assert (rule.due_days, rule.recertify_months) == (30, 24)
+    statuses = set(
+        Assignment.objects.with_status(today=date.today()).values_list(
+            "status", flat=True
+        )
+    )
+    assert {"completed", "overdue", "pending"} <= statuses
+    hr_social = User.objects.get(email="rrhh.social@demo.regioncajamarca.pe")
+    scope = scope_for(hr_social)
+    assert set(scope.staff().values_list("unit__code", flat=True)) == {"GRDS"}

@@ -9,13 +9,18 @@ from django.utils.translation import gettext as _
 
 from certificates.demo import ensure_demo_certificates
 from lms import demo
+from lms.demo_staff import ensure_staff_demo
 from lms.models import User
 
 DEFAULT_COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "courses"
+ORGANISATIONS_FILE = Path(settings.BASE_DIR) / "fixtures" / "organisations.json"
 
 
 class Command(BaseCommand):
-    help = "Create demo courses and accounts (idempotent). Only with DEBUG on."
+    help = (
+        "Create demo courses, accounts, units, staff and training rules "
+        "(idempotent). Only with DEBUG on."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -44,6 +49,10 @@ class Command(BaseCommand):
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)
             accounts = demo.ensure_accounts()
+            staffing = ensure_staff_demo(
+                json.loads(ORGANISATIONS_FILE.read_text(encoding="utf-8")),
+                today=timezone.localdate(),
+            )
             certificates = ensure_demo_certificates(
                 now=timezone.now(),
                 revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
@@ -51,6 +60,13 @@ class Command(BaseCommand):
         self.stdout.write(
             _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
+        )
+        self.stdout.write(
+            _(
+                "New units: %(units)d, staff: %(staff)d, roles: %(roles)d, "
+                "assignments: %(assignments)d."
+            )
+            % staffing
         )
         self.stdout.write(_("Demo accounts (email / password / role):"))
         for account in accounts:
