@@ -1,0 +1,437 @@
+"""Read HR's staff file (CSV or XLSX) into checked rows, or the errors found."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from lms.identity import DocumentType, mask_document_number, normalise_document_number
+from lms.models import Organisation, Regime
+from lms.scopes import Scope
+
+COLUMNS = (
+    "dni",
+    "nombres",
+    "apellidos",
+    "correo",
+    "codigo_unidad",
+    "cargo",
+    "regimen",
+    "fecha_ingreso",
+    "fecha_cese",
+    "es_directivo",
+)
+# A cell as read: text from a CSV; text, number, date or boolean from a sheet.
+Cell = str | int | float | bool | date | None
+
+# Tried in order: Excel's "CSV UTF-8" writes a BOM, plain UTF-8 has none, and
+# older Spanish Excel and LibreOffice save in Windows-1252; Latin-1 decodes
+# any byte, so the last one never fails.
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+EXTENSIONS = (".csv", ".xlsx")
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The header cells, then each non-empty row with its number as shown."""
+
+    header: list[str]
+    rows: list[tuple[int, tuple[Cell, ...]]]
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """Return the first sheet of an .xlsx file or the rows of a .csv file."""
+    extension = PurePath(filename).suffix.lower()
+    if extension == ".xlsx":
+        return _sheet(_xlsx_rows(data))
+    if extension == ".csv":
+        return _sheet(_csv_rows(data))
+    if extension == ".xls":
+        raise SpreadsheetError(
+            _("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV.")
+        )
+    raise SpreadsheetError(_("Upload a CSV or Excel (.xlsx) file."))
+
+
+def _sheet(rows: Iterable[tuple[Cell, ...]]) -> Sheet:
+    numbered = enumerate(rows, start=1)
+    for _number, header in numbered:
+        if not _is_blank(header):
+            break
+    else:
+        raise SpreadsheetError(_("The file is empty."))
+    # Excel and LibreOffice leave formatted but empty rows at the end.
+    body = [(number, row) for number, row in numbered if not _is_blank(row)]
+    return Sheet(header=[str(cell or "").strip() for cell in header], rows=body)
+
+
+def _is_blank(row: tuple[Cell, ...]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _csv_rows(data: bytes) -> Iterable[tuple[str, ...]]:
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError(
+            _("The file is not a CSV text file; save it as CSV or .xlsx.")
+        )
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    # Excel in Spanish (and other locales that write decimal commas) saves
+    # CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return (tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("Latin-1 decodes every byte")  # pragma: no cover
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[Cell, ...]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SpreadsheetError(
+            _("The file could not be read as an Excel (.xlsx) workbook.")
+        ) from error
+    try:
+        return [
+            tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell (or, with no row, with the whole file)."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class StaffRow:
+    """One checked row of the file: a person and their job as HR records it."""
+
+    row: int
+    document_type: str
+    document_number: str
+    first_names: str
+    last_names: str
+    email: str
+    unit: Organisation
+    post: str
+    regime: str
+    hired_on: date
+    left_on: date | None
+    is_senior_official: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.document_type, self.document_number)
+
+    def masked_document(self) -> str:
+        return mask_document_number(self.document_number)
+
+
+# Checking rows ---------------------------------------------------------------
+
+# Keys are written as `_key` normalises them: lower case, no accents, letters
+# and digits only. Numbers are those of the regime's law.
+REGIME_NUMBERS = {
+    "276": Regime.DL276,
+    "728": Regime.DL728,
+    "1057": Regime.CAS,
+    "30057": Regime.LSC,
+    "1401": Regime.TRAINEE,
+}
+REGIME_WORDS = {
+    **{code.lower(): code for code in Regime.values},
+    "cas": Regime.CAS,
+    "servir": Regime.LSC,
+    "serviciocivil": Regime.LSC,
+    "practicante": Regime.TRAINEE,
+    "practicantes": Regime.TRAINEE,
+    "practicas": Regime.TRAINEE,
+    "modalidadformativa": Regime.TRAINEE,
+    "otro": Regime.OTHER,
+    "otros": Regime.OTHER,
+}
+REGIME_SPELLINGS = (
+    "276, D.Leg. 276, 728, CAS, 1057, 30057, Ley 30057, SERVIR, practicante, otro"
+)
+YES = {"si", "s", "1", "x", "true", "verdadero", "yes"}
+NO = {"", "no", "n", "0", "false", "falso"}
+DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$"),
+)
+FOREIGNER_CARD_PREFIX = re.compile(r"^CE[\s.:-]*", re.IGNORECASE)
+
+
+def parse_sheet(sheet: Sheet, *, scope: Scope) -> tuple[list[StaffRow], list[RowError]]:
+    """Return the file's rows checked one by one, or every error found."""
+    positions, errors = _header_positions(sheet.header)
+    if errors:
+        return [], errors
+    if not sheet.rows:
+        return [], [RowError(None, "", _("The file has a header but no rows."))]
+    units = {unit.code.upper(): unit for unit in Organisation.objects.all()}
+    parser = _RowParser(units=units, scope=scope)
+    rows: list[StaffRow] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    for number, cells in sheet.rows:
+        values = {column: _cell(cells, index) for column, index in positions.items()}
+        extra = any(cell not in (None, "") for cell in cells[len(sheet.header) :])
+        row = parser.parse(number, values, extra=extra)
+        if row is None:
+            continue
+        if row.key in first_seen:
+            message = _("This document is already in row %(row)s.") % {
+                "row": first_seen[row.key]
+            }
+            parser.errors.append(RowError(number, "dni", message))
+            continue
+        first_seen[row.key] = number
+        rows.append(row)
+    return rows, parser.errors
+
+
+def _header_positions(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+    names = [name.strip().lower() for name in header]
+    positions = {name: index for index, name in enumerate(names) if name}
+    missing = [column for column in COLUMNS if column not in positions]
+    unknown = [name for name in positions if name not in COLUMNS]
+    errors = []
+    if missing:
+        message = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        errors.append(RowError(1, "", message))
+    if unknown:
+        message = _("Unknown columns: %(columns)s. The columns are: %(expected)s.") % {
+            "columns": ", ".join(unknown),
+            "expected": ", ".join(COLUMNS),
+        }
+        errors.append(RowError(1, "", message))
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    if repeated:
+        message = _("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)}
+        errors.append(RowError(1, "", message))
+    return positions, errors
+
+
+def _cell(cells: tuple[Cell, ...], index: int) -> Cell:
+    value = cells[index] if index < len(cells) else None
+    return value.strip() if isinstance(value, str) else value
+
+
+class _RowParser:
+    """Turn one row's cells into a StaffRow, noting each bad cell."""
+
+    def __init__(self, *, units: dict[str, Organisation], scope: Scope) -> None:
+        self.units = units
+        self.scope = scope
+        self.errors: list[RowError] = []
+
+    def parse(
+        self, number: int, values: dict[str, Cell], *, extra: bool
+    ) -> StaffRow | None:
+        errors_before = len(self.errors)
+        if extra:
+            self.errors.append(
+                RowError(
+                    number,
+                    "",
+                    _(
+                        "This row has more cells than the header; a value may "
+                        "hold an unquoted separator."
+                    ),
+                )
+            )
+
+        def check(column: str, parse: Callable[[Cell], object]) -> object:
+            try:
+                return parse(values[column])
+            except ValidationError as error:
+                self.errors.append(RowError(number, column, " ".join(error.messages)))
+                return None
+
+        document = check("dni", parse_document)
+        first_names = check("nombres", _text_parser(150, required=True))
+        last_names = check("apellidos", _text_parser(150, required=True))
+        email = check("correo", parse_email)
+        unit = check("codigo_unidad", self._unit)
+        post = check("cargo", _text_parser(150))
+        regime = check("regimen", parse_regime)
+        hired_on = check("fecha_ingreso", _date_parser(required=True))
+        left_on = check("fecha_cese", _date_parser(required=False))
+        senior = check("es_directivo", parse_flag)
+        if hired_on and left_on and left_on < hired_on:
+            message = _("The end date is before the hire date.")
+            self.errors.append(RowError(number, "fecha_cese", message))
+        if len(self.errors) > errors_before:
+            return None
+        return StaffRow(
+            number,
+            *document,
+            first_names,
+            last_names,
+            email,
+            unit,
+            post,
+            regime,
+            hired_on,
+            left_on,
+            senior,
+        )
+
+    def _unit(self, value: Cell) -> Organisation:
+        code = _text(value).upper()
+        if not code:
+            raise ValidationError(_("The unit code is required."))
+        unit = self.units.get(code)
+        if unit is None:
+            raise ValidationError(
+                _("There is no unit with code %(code)s.") % {"code": code}
+            )
+        if not self.scope.covers(unit):
+            raise ValidationError(
+                _("Unit %(code)s is outside the units you manage.") % {"code": code}
+            )
+        return unit
+
+
+def parse_document(value: Cell) -> tuple[str, str]:
+    """Return (document type, number) for a DNI or a "CE"-prefixed foreigner's card."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Excel stores a DNI typed as a number and drops its leading zero.
+        digits = str(int(value))
+        number = f"0{digits}" if len(digits) == 7 else digits
+        return DocumentType.DNI, normalise_document_number(DocumentType.DNI, number)
+    text = _text(value)
+    if not text:
+        raise ValidationError(_("The DNI is required."))
+    if FOREIGNER_CARD_PREFIX.match(text):
+        number = FOREIGNER_CARD_PREFIX.sub("", text)
+        return DocumentType.FOREIGNER_CARD, normalise_document_number(
+            DocumentType.FOREIGNER_CARD, number
+        )
+    if re.fullmatch(r"\d{7}", text):
+        raise ValidationError(
+            _(
+                "A DNI has 8 digits and this one has 7: the leading zero may "
+                "have been lost (format the column as text)."
+            )
+        )
+    return DocumentType.DNI, normalise_document_number(DocumentType.DNI, text)
+
+
+def _text_parser(max_length: int, *, required: bool = False) -> Callable[[Cell], str]:
+    def parse(value: Cell) -> str:
+        text = _text(value)
+        if required and not text:
+            raise ValidationError(_("This value is required."))
+        if len(text) > max_length:
+            raise ValidationError(
+                _("At most %(limit)s characters.") % {"limit": max_length}
+            )
+        return text
+
+    return parse
+
+
+def parse_email(value: Cell) -> str:
+    email = _text(value)
+    if email:
+        validate_email(email)
+    return email
+
+
+def parse_regime(value: Cell) -> str:
+    """Return the Regime code for a code, a law number or a common name."""
+    key = _key(_text(value))
+    digits = re.sub(r"\D", "", key)
+    regime = REGIME_NUMBERS.get(digits) if digits else REGIME_WORDS.get(key)
+    if regime is None:
+        raise ValidationError(
+            _("Unknown regime %(value)s. Write one of: %(accepted)s.")
+            % {"value": _text(value) or "—", "accepted": REGIME_SPELLINGS}
+        )
+    return regime
+
+
+def parse_flag(value: Cell) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = _key(_text(value))
+    if key in YES or key in NO:
+        return key in YES
+    raise ValidationError(_("Write sí or no (empty means no)."))
+
+
+def _date_parser(*, required: bool) -> Callable[[Cell], date | None]:
+    def parse(value: Cell) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _text(value)
+        if not text:
+            if required:
+                raise ValidationError(_("The date is required."))
+            return None
+        return parse_date(text)
+
+    return parse
+
+
+def parse_date(text: str) -> date:
+    """Return the date written as dd/mm/aaaa or aaaa-mm-dd."""
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                raise ValidationError(
+                    _("%(value)s is not a valid date.") % {"value": text}
+                ) from None
+    raise ValidationError(
+        _("Write the date as dd/mm/aaaa or aaaa-mm-dd, not %(value)s.")
+        % {"value": text}
+    )
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _key(text: str) -> str:
+    """Return `text` in lower case without accents, keeping letters and digits."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
