@@ -1,0 +1,310 @@
+"""Reminding staff of mandatory training, and their managers of who is late.
+
+`send_reminders` runs daily. Each Reminder row is written in the transaction
+that hands its email to the task backend (on commit), and the rows' unique
+keys make a second run, or one racing this one, skip what was already sent.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from courses.models import CoursePage
+from lms.identity import mask_document_number
+from lms.models import (
+    Assignment,
+    OrganisationRole,
+    Reminder,
+    ReminderKind,
+    Role,
+    StaffMember,
+    User,
+)
+from lms.scopes import READ_ROLES
+from lms.tasks import send_email
+
+# Assignments or digest recipients per transaction: the queries of a run grow
+# with the number of batches, never with the number of people.
+BATCH_SIZE = 500
+OVERDUE_INTERVAL = timedelta(days=7)
+# A digest lists this many people; the admin's overdue report has them all.
+DIGEST_ROWS = 50
+
+
+@dataclass
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+def send_reminders(*, today: date) -> Counter[str]:
+    """Email learners about their due dates and managers their weekly digest.
+
+    Return how many emails of each ReminderKind were sent.
+    """
+    sent: Counter[str] = Counter()
+    for batch in _batches(_learner_assignments(today=today)):
+        sent.update(_retrying(_remind_learners, batch, today=today))
+    sent.update(_retrying(_send_digests, today=today))
+    return sent
+
+
+def reminder_owed(due_on: date, *, today: date) -> tuple[str, date] | None:
+    """Return the (kind, key date) of the reminder owed today for `due_on`.
+
+    Overdue reminders go the day after the due date, then every week; each
+    has its own key date, so a missed daily run still sends it once, later.
+    """
+    if today > due_on:
+        first = due_on + timedelta(days=1)
+        weeks = (today - first) // OVERDUE_INTERVAL
+        return ReminderKind.OVERDUE, first + weeks * OVERDUE_INTERVAL
+    if today == due_on:
+        return ReminderKind.ON_DUE, due_on
+    if today >= due_on - timedelta(days=settings.REMINDER_DAYS_BEFORE):
+        return ReminderKind.BEFORE_DUE, due_on
+    return None
+
+
+def week_start(day: date) -> date:
+    """Return the Monday of the ISO week `day` falls in: a digest's key date."""
+    return day - timedelta(days=day.weekday())
+
+
+def course_link(course: CoursePage) -> str:
+    """Return the course page's absolute address on the public site."""
+    _site_id, _root_url, path = course.get_url_parts()
+    return site_url() + (path or "/")
+
+
+def site_url() -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def _retrying(send, *args, **kwargs) -> Counter:
+    try:
+        return send(*args, **kwargs)
+    except IntegrityError:
+        # A run racing this one recorded part of the batch first; the retry
+        # reads its rows and sends only the rest.
+        return send(*args, **kwargs)
+
+
+def _record_and_send(rows: list[Reminder], emails: list[Email]) -> None:
+    if not rows:
+        return
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows)
+        for email in emails:
+            transaction.on_commit(
+                partial(send_email.enqueue, email.to, email.subject, email.body)
+            )
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    # Staff read Spanish whatever language the command runs in.
+    with translation.override("es"):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        body = render_to_string(f"emails/{name}_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+# Learners
+
+
+def _learner_assignments(*, today: date) -> QuerySet[Assignment]:
+    """Open latest cycles of active staff with an address, due soon or late."""
+    soon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    return (
+        Assignment.objects.open()
+        .latest_cycles()
+        .filter(due_on__lte=soon, staff__in=StaffMember.objects.active(today=today))
+        .exclude(staff__email="", staff__person__user__isnull=True)
+        .select_related("staff__person__user", "requirement__course")
+    )
+
+
+def _batches(assignments: QuerySet[Assignment]) -> Iterator[list[Assignment]]:
+    """Yield the assignments in pk order, BATCH_SIZE at a time."""
+    last = 0
+    while batch := list(assignments.filter(pk__gt=last).order_by("pk")[:BATCH_SIZE]):
+        yield batch
+        last = batch[-1].pk
+
+
+def _remind_learners(batch: list[Assignment], *, today: date) -> Counter:
+    owed = {a.pk: reminder_owed(a.due_on, today=today) for a in batch}
+    sent = set(
+        Reminder.objects.filter(assignment__in=batch).values_list(
+            "assignment_id", "kind", "key_date"
+        )
+    )
+    rows, emails, counts = [], [], Counter()
+    links: dict[int, str] = {}
+    for assignment in batch:
+        kind, key_date = owed[assignment.pk]
+        address = _learner_address(assignment.staff)
+        if not address or (assignment.pk, kind, key_date) in sent:
+            continue
+        course = assignment.requirement.course
+        if course.pk not in links:
+            links[course.pk] = course_link(course)
+        context = {
+            "kind": kind,
+            "person": assignment.staff.person,
+            "course": course,
+            "course_url": links[course.pk],
+            "due_on": assignment.due_on,
+            "days_late": (today - assignment.due_on).days,
+            "site_url": site_url(),
+        }
+        emails.append(Email(address, *_render("reminder", context)))
+        rows.append(
+            Reminder(assignment=assignment, kind=kind, key_date=key_date, sent_on=today)
+        )
+        counts[kind] += 1
+    _record_and_send(rows, emails)
+    return counts
+
+
+def _learner_address(staff: StaffMember) -> str:
+    """Return the account's address if the person has one, else the record's."""
+    user = staff.person.user
+    return (user.email if user else "") or staff.email
+
+
+# Digests
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    path: str
+    unit: str
+    name: str
+    document: str
+    course: str
+    due_on: date
+
+
+@dataclass
+class Recipient:
+    user: User
+    everything: bool = False
+    paths: set[str] = field(default_factory=set)
+
+
+def _send_digests(*, today: date) -> Counter:
+    monday = week_start(today)
+    done = set(
+        Reminder.objects.filter(kind=ReminderKind.DIGEST, key_date=monday).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    recipients = [r for r in _digest_recipients() if r.user.pk not in done]
+    if not recipients:
+        return Counter()
+    overdue = _overdue_rows(today=today)
+    paths = [row.path for row in overdue]
+    counts = Counter()
+    for start in range(0, len(recipients), BATCH_SIZE):
+        rows, emails = [], []
+        for recipient in recipients[start : start + BATCH_SIZE]:
+            mine = _in_scope(recipient, overdue, paths)
+            if not mine:
+                continue
+            emails.append(_digest_email(recipient.user, mine, today=today))
+            rows.append(
+                Reminder(
+                    recipient=recipient.user,
+                    kind=ReminderKind.DIGEST,
+                    key_date=monday,
+                    sent_on=today,
+                )
+            )
+        _record_and_send(rows, emails)
+        counts[ReminderKind.DIGEST] += len(rows)
+    return counts
+
+
+def _digest_recipients() -> list[Recipient]:
+    """Return role holders with an address, with the units each one covers."""
+    roles = (
+        OrganisationRole.objects.filter(role__in=READ_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "organisation")
+        .order_by("user_id")
+    )
+    recipients: dict[int, Recipient] = {}
+    for role in roles:
+        recipient = recipients.setdefault(role.user_id, Recipient(role.user))
+        if role.role == Role.INTEGRITY_OFFICER:
+            recipient.everything = True
+        else:
+            recipient.paths.add(role.organisation.path)
+    return list(recipients.values())
+
+
+def _overdue_rows(*, today: date) -> list[OverdueRow]:
+    """Return every overdue latest cycle of active staff, sorted by unit path."""
+    values = (
+        Assignment.objects.overdue(today=today)
+        .latest_cycles()
+        .filter(staff__in=StaffMember.objects.active(today=today))
+        .values_list(
+            "staff__unit__path",
+            "staff__unit__name",
+            "staff__person__last_names",
+            "staff__person__first_names",
+            "staff__person__document_number",
+            "requirement__course__title",
+            "due_on",
+        )
+    )
+    rows = [
+        OverdueRow(path, unit, f"{last}, {first}", mask_document_number(doc), *rest)
+        for path, unit, last, first, doc, *rest in values
+    ]
+    # Sorted here, not by the database, whose collation may order paths
+    # differently from the prefix search in _in_scope.
+    rows.sort(key=lambda row: (row.path, row.name, row.due_on))
+    return rows
+
+
+def _in_scope(
+    recipient: Recipient, overdue: list[OverdueRow], paths: list[str]
+) -> list[OverdueRow]:
+    """Return the rows under the recipient's units, found by prefix search."""
+    if recipient.everything:
+        return overdue
+    # Materialised paths use digits and capitals only: "~" sorts after them.
+    indexes = {
+        index
+        for path in recipient.paths
+        for index in range(bisect_left(paths, path), bisect_left(paths, path + "~"))
+    }
+    return [overdue[index] for index in sorted(indexes)]
+
+
+def _digest_email(user: User, rows: list[OverdueRow], *, today: date) -> Email:
+    context = {
+        "user": user,
+        "rows": rows[:DIGEST_ROWS],
+        "total": len(rows),
+        "more": max(len(rows) - DIGEST_ROWS, 0),
+        "today": today,
+        "admin_url": site_url() + reverse("wagtailadmin_home"),
+    }
+    return Email(user.email, *_render("digest", context))
