@@ -1,0 +1,188 @@
+"""A person's page in the admin: their record, account and assignments, and the
+actions HR takes on one assignment (extend its due date, waive it)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from lms.assignments import AssignmentError, extend_due_date, waive
+from lms.models import Assignment, AssignmentStatus, DueDateExtension, StaffMember
+from lms.policies import cached_scope
+from lms.scopes import MANAGE_ROLES, staff_for_user
+from lms.staff_forms import ExtendDueDateForm, WaiveForm
+
+DETAIL_TEMPLATE = "lms/admin/staff/detail.html"
+
+
+def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
+    staff = staff_for_user(request.user, staff_id)
+    assignments = (
+        Assignment.objects.filter(staff=staff)
+        .with_status(today=timezone.localdate())
+        .select_related("requirement__course", "waived_by")
+        .prefetch_related(
+            Prefetch(
+                "extensions",
+                queryset=DueDateExtension.objects.select_related("extended_by"),
+            )
+        )
+        .order_by("requirement__name", "-cycle")
+    )
+    can_manage = cached_scope(request.user, MANAGE_ROLES).covers(staff.unit)
+    context = {
+        "staff": staff,
+        "person": staff.person,
+        "assignments": [
+            (assignment, AssignmentStatus(assignment.status).label)
+            for assignment in assignments
+        ],
+        "can_manage": can_manage,
+        "invite_url": can_manage and optional_url("lms_staff_invite", staff),
+        "transcript_url": optional_url("certificates_staff_transcript", staff),
+        "extend_form": ExtendDueDateForm(),
+        "waive_form": WaiveForm(),
+        "header_title": staff.person.full_name,
+        "header_icon": "user",
+        "breadcrumbs_items": [
+            *WagtailAdminTemplateMixin.breadcrumbs_items,
+            {
+                "url": reverse("lms_staff:index"),
+                "label": capfirst(StaffMember._meta.verbose_name_plural),
+            },
+            {"url": "", "label": staff.person.full_name},
+        ],
+    }
+    return TemplateResponse(request, DETAIL_TEMPLATE, context)
+
+
+@require_POST
+def extend(request: HttpRequest, staff_id: int, assignment_id: int) -> HttpResponse:
+    assignment = assignment_to_manage(request, staff_id, assignment_id)
+    form = ExtendDueDateForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, assignment, form_errors(form))
+    new_due_on, reason = form.cleaned_data["new_due_on"], form.cleaned_data["reason"]
+    try:
+        with transaction.atomic():
+            extend_due_date(
+                assignment=assignment,
+                new_due_on=new_due_on,
+                reason=reason,
+                by=request.user,
+                now=timezone.now(),
+            )
+            log_on_record(
+                request,
+                assignment,
+                "lms.extend_due_date",
+                reason=reason,
+                previous_due_on=assignment.due_on.isoformat(),
+                new_due_on=new_due_on.isoformat(),
+            )
+    except AssignmentError as error:
+        return refuse(request, assignment, str(error))
+    messages.success(request, _("Due date extended."))
+    return redirect("lms_staff_detail", staff_id)
+
+
+@require_POST
+def waive_assignment(
+    request: HttpRequest, staff_id: int, assignment_id: int
+) -> HttpResponse:
+    assignment = assignment_to_manage(request, staff_id, assignment_id)
+    form = WaiveForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, assignment, form_errors(form))
+    reason = form.cleaned_data["reason"]
+    try:
+        with transaction.atomic():
+            waive(
+                assignment=assignment,
+                reason=reason,
+                by=request.user,
+                now=timezone.now(),
+            )
+            log_on_record(request, assignment, "lms.waive", reason=reason)
+    except AssignmentError as error:
+        return refuse(request, assignment, str(error))
+    messages.success(request, _("Assignment waived."))
+    return redirect("lms_staff_detail", staff_id)
+
+
+def assignment_to_manage(
+    request: HttpRequest, staff_id: int, assignment_id: int
+) -> Assignment:
+    """Return the person's assignment if the user manages the person's unit.
+
+    Someone outside the user's units is 404; a unit the user only reads
+    (a unit head's) is 403.
+    """
+    staff = staff_for_user(request.user, staff_id)
+    if not cached_scope(request.user, MANAGE_ROLES).covers(staff.unit):
+        raise PermissionDenied
+    return get_object_or_404(
+        Assignment.objects.select_related("staff", "requirement"),
+        pk=assignment_id,
+        staff=staff,
+    )
+
+
+def log_on_record(
+    request: HttpRequest, assignment: Assignment, action: str, **data: object
+) -> None:
+    """Record the action in the staff record's history, naming the assignment."""
+    data |= {
+        "assignment": assignment.pk,
+        "requirement": assignment.requirement.name,
+        "cycle": assignment.cycle,
+    }
+    log(instance=assignment.staff, action=action, user=request.user, data=data)
+
+
+def refuse(request: HttpRequest, assignment: Assignment, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("lms_staff_detail", assignment.staff_id)
+
+
+def form_errors(form: Form) -> str:
+    return " ".join(
+        f"{capfirst(form.fields[name].label)}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
+
+
+def optional_url(name: str, staff: StaffMember) -> str | None:
+    """Return the URL another part of the admin offers for the person, if any."""
+    try:
+        return reverse(name, args=[staff.pk])
+    except NoReverseMatch:
+        return None
+
+
+urlpatterns = [
+    path("personal/<int:staff_id>/", staff_detail, name="lms_staff_detail"),
+    path(
+        "personal/<int:staff_id>/assignments/<int:assignment_id>/extend/",
+        extend,
+        name="lms_staff_extend",
+    ),
+    path(
+        "personal/<int:staff_id>/assignments/<int:assignment_id>/waive/",
+        waive_assignment,
+        name="lms_staff_waive",
+    ),
+]
