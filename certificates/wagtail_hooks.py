@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from certificates import export_views
+from certificates import export_views, transcript_views
 from certificates.models import RevocationReason
 from certificates.viewsets import CertificateViewSet
 
@@ -17,6 +17,17 @@ def register_certificate_viewset():
 def register_certificate_export_urls():
     urls = (export_views.urlpatterns, export_views.EXPORTS_NAMESPACE)
     return [path("certificates/exports/", include(urls))]
+
+
+@hooks.register("register_admin_urls")
+def register_transcript_url():
+    return [
+        path(
+            "certificates/staff/<int:staff_id>/transcript/",
+            transcript_views.staff_transcript,
+            name="certificates_staff_transcript",
+        )
+    ]
 
 
 @hooks.register("register_log_actions")
