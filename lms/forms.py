@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from lms.identity import DocumentType, normalise_document_number
+from lms.invitations import may_link_at_signup
 from lms.models import Person
 
 
@@ -57,6 +58,19 @@ class SignupForm(forms.Form):
                 _(
                     "This document already belongs to an account. Log in with it, "
                     "or write to the integrity office if it is not yours."
+                ),
+            )
+            return cleaned
+        email = cleaned.get("email")
+        if email and not may_link_at_signup(
+            document_type=document_type, document_number=number, email=email
+        ):
+            self.add_error(
+                "document_number",
+                _(
+                    "This DNI belongs to a staff record of the Regional Government. "
+                    "Sign up with your institutional email, or ask HR for an "
+                    "invitation."
                 ),
             )
         return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import views
+from lms import invitation_views, views
 
 app_name = "lms"
 
@@ -18,6 +18,11 @@ urlpatterns = [
         name="complete_lesson",
     ),
     path("intentos/<int:attempt_id>/", views.attempt, name="attempt"),
+    path(
+        "invitacion/<uidb64>/<token>/",
+        invitation_views.accept_invitation,
+        name="accept_invitation",
+    ),
     path(
         "intentos/<int:attempt_id>/resultado/",
         views.attempt_result,

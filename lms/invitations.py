@@ -1,0 +1,185 @@
+"""Inviting staff to open their account with a one-time link sent by email."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from allauth.utils import generate_unique_username
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import (
+    base36_to_int,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from lms.models import Person, StaffMember, User
+from lms.reminders import site_url
+from lms.tasks import send_email
+
+# Used until the INVITATION_TIMEOUT_DAYS setting says otherwise.
+DEFAULT_TIMEOUT_DAYS = 14
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent or accepted; the message says why."""
+
+
+def invitation_timeout() -> timedelta:
+    days = getattr(settings, "INVITATION_TIMEOUT_DAYS", DEFAULT_TIMEOUT_DAYS)
+    return timedelta(days=days)
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Sign a link for a staff record, as Django signs password-reset links."""
+
+    key_salt = "lms.invitations.InvitationTokenGenerator"
+
+    def _make_hash_value(self, staff: StaffMember, timestamp: int) -> str:
+        # Linking an account kills every link; a newer invitation voids the
+        # older ones. Microseconds go: not every database keeps them.
+        invited_at = (
+            staff.invited_at.replace(microsecond=0, tzinfo=None)
+            if staff.invited_at
+            else ""
+        )
+        return f"{staff.pk}|{staff.person.user_id}|{invited_at}|{timestamp}"
+
+    def check_token(self, staff: StaffMember | None, token: str | None) -> bool:
+        """Check the signature as Django does, with the invitation's timeout."""
+        if not (staff and token) or token.count("-") != 1:
+            return False
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        age = self._num_seconds(self._now()) - timestamp
+        if age > invitation_timeout().total_seconds():
+            return False
+        return any(
+            constant_time_compare(
+                self._make_token_with_timestamp(staff, timestamp, secret), token
+            )
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
+
+tokens = InvitationTokenGenerator()
+
+
+@transaction.atomic
+def invite(*, staff: StaffMember, by: User, now: datetime) -> None:
+    """Email the person a one-time link to open their account; void older ones."""
+    staff = (
+        StaffMember.objects.select_for_update()
+        .select_related("person")
+        .get(pk=staff.pk)
+    )
+    if staff.person.user_id:
+        raise InvitationError(_("This person already has an account."))
+    if not staff.email:
+        raise InvitationError(
+            _("The staff record has no institutional email to send the invitation to.")
+        )
+    staff.invited_at = now
+    staff.save(update_fields=["invited_at"])
+    log(instance=staff, action="lms.invite", user=by, data={"email": staff.email})
+    # The person reads Spanish whatever language the HR officer works in.
+    with translation.override("es"):
+        context = {
+            "person": staff.person,
+            "link": invitation_link(staff),
+            "days": invitation_timeout().days,
+            "site_url": site_url(),
+        }
+        subject = render_to_string("emails/invitation_subject.txt", context)
+        body = render_to_string("emails/invitation_body.txt", context)
+    transaction.on_commit(
+        partial(send_email.enqueue, staff.email, " ".join(subject.split()), body)
+    )
+
+
+def invitation_link(staff: StaffMember) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(staff.pk))
+    path = reverse("lms:accept_invitation", args=[uidb64, tokens.make_token(staff)])
+    return site_url() + path
+
+
+def staff_for_link(uidb64: str, token: str) -> StaffMember | None:
+    """Return the staff record a link was made for, or None if it is not valid."""
+    try:
+        staff_id = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
+        return None
+    staff = StaffMember.objects.select_related("person").filter(pk=staff_id).first()
+    return staff if tokens.check_token(staff, token) else None
+
+
+def email_has_account(email: str) -> bool:
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+def new_account(staff: StaffMember) -> User:
+    """Return the unsaved account an invitation opens, named as HR records it."""
+    person = staff.person
+    return User(
+        email=staff.email,
+        first_name=person.first_names,
+        last_name=person.last_names,
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, staff: StaffMember, password: str) -> User:
+    """Open the person's account with the record's email, verified, and link it."""
+    person = Person.objects.select_for_update().get(pk=staff.person_id)
+    if person.user_id:
+        raise InvitationError(_("This invitation has already been used."))
+    if email_has_account(staff.email):
+        raise InvitationError(_("An account with this email already exists."))
+    user = new_account(staff)
+    user.username = generate_unique_username(
+        [user.first_name, user.last_name, user.email, "user"]
+    )
+    user.set_password(password)
+    user.save()
+    # The link reached this inbox, which proves the address as allauth's
+    # confirmation email would.
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def may_link_at_signup(*, document_type: str, document_number: str, email: str) -> bool:
+    """Say whether a sign-up with this document and email may claim its person.
+
+    A staff record's person is claimed only with the record's institutional
+    email, whose confirmation allauth then requires before the first login.
+    """
+    staff_email = (
+        StaffMember.objects.filter(
+            person__document_type=document_type,
+            person__document_number=document_number,
+        )
+        .values_list("email", flat=True)
+        .first()
+    )
+    return staff_email is None or (
+        bool(staff_email) and staff_email.lower() == email.lower()
+    )

@@ -1,0 +1,87 @@
+"""Signing up links a staff record only with its institutional email."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.urls import reverse
+
+from lms.models import Person, User
+from tests.factories import PASSWORD, PersonFactory, StaffMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+INSTITUTIONAL = "rosa.quispe@regioncajamarca.gob.pe"
+SIGNUP = {
+    "first_name": "Rosa Elena",
+    "last_name": "Quispe Huamán",
+    "document_type": "1",
+    "document_number": "42388604",
+    "email": INSTITUTIONAL,
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+    "privacy_consent": "on",
+}
+REFUSAL = "This DNI belongs to a staff record of the Regional Government."
+
+
+@pytest.fixture
+def staff(units):
+    person = PersonFactory(
+        document_number="42388604", first_names="Rosa Elena", last_names="Quispe H."
+    )
+    return StaffMemberFactory(unit=units["a"], person=person, email=INSTITUTIONAL)
+
+
+@pytest.fixture
+def english_client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_signing_up_with_the_institutional_email_links_the_record(client, staff):
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "email": INSTITUTIONAL.upper()}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email__iexact=INSTITUTIONAL)
+    staff.person.refresh_from_db()
+    assert staff.person.user == user
+    assert Person.objects.count() == 1
+
+
+def test_the_linked_account_still_needs_its_email_confirmed(client, staff):
+    client.post(reverse("account_signup"), SIGNUP)
+    client.logout()
+    assert not EmailAddress.objects.get(email__iexact=INSTITUTIONAL).verified
+    response = client.post(
+        reverse("account_login"), {"login": INSTITUTIONAL, "password": PASSWORD}
+    )
+    assert response.url == reverse("account_email_verification_sent")
+
+
+def test_another_email_is_refused_and_nothing_is_written(english_client, staff):
+    response = english_client.post(
+        reverse("account_signup"), {**SIGNUP, "email": "rosa@example.pe"}
+    )
+    assert response.status_code == 200
+    assert REFUSAL in response.content.decode()
+    assert not User.objects.exists()
+    person = Person.objects.get()
+    assert person.user is None and person.last_names == "Quispe H."
+
+
+def test_a_record_without_an_email_cannot_be_claimed_at_sign_up(english_client, staff):
+    staff.email = ""
+    staff.save(update_fields=["email"])
+    response = english_client.post(reverse("account_signup"), SIGNUP)
+    assert REFUSAL in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_person_without_a_staff_record_is_linked_with_any_email(client):
+    registered = PersonFactory(document_number="42388604")
+    client.post(reverse("account_signup"), {**SIGNUP, "email": "rosa@example.pe"})
+    registered.refresh_from_db()
+    assert registered.user.email == "rosa@example.pe"
