@@ -154,6 +154,8 @@ def plan_import(
         person = people.get(row.key)
         staff = getattr(person, "staff_record", None) if person else None
         if staff is None:
+            if person:
+                person.first_names, person.last_names = row.first_names, row.last_names
             plan.new.append((row, person))
         elif staff.is_active(today=today) and not scope.covers(staff.unit):
             message = _(
@@ -260,7 +262,8 @@ def _apply(plan: ImportPlan) -> SyncResult:
     ]
     StaffMember.objects.bulk_create(new_staff, batch_size=WRITE_BATCH)
     Person.objects.bulk_update(
-        [change.staff.person for change in plan.changed],
+        [person for _row, person in plan.new if person]
+        + [change.staff.person for change in plan.changed],
         PERSON_FIELDS,
         batch_size=WRITE_BATCH,
     )

@@ -152,6 +152,10 @@ class StaffRow:
     def key(self) -> tuple[str, str]:
         return (self.document_type, self.document_number)
 
+    @property
+    def regime_label(self) -> str:
+        return Regime(self.regime).label
+
     def masked_document(self) -> str:
         return mask_document_number(self.document_number)
 

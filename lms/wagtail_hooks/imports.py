@@ -1,1 +1,53 @@
-"""Wagtail hooks: imports (being written)."""
+"""Wagtail hooks: the staff import page, its menu item and its audit-log action."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
+
+from lms import import_views
+from lms.imports import LOG_ACTION
+
+
+@hooks.register("register_admin_urls")
+def register_staff_import_urls():
+    return [
+        path("personal/importar/", import_views.upload, name="lms_staff_import"),
+        path(
+            "personal/importar/confirmar/",
+            import_views.confirm,
+            name="lms_staff_import_confirm",
+        ),
+    ]
+
+
+class StaffImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return import_views.can_import(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_staff_import_menu_item():
+    return StaffImportMenuItem(
+        _("Import staff"), reverse("lms_staff_import"), icon_name="upload", order=310
+    )
+
+
+@hooks.register("register_log_actions")
+def register_staff_import_log_action(actions):
+    @actions.register_action(LOG_ACTION)
+    class StaffImportFormatter(LogFormatter):
+        label = _("Import staff")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _(
+                "Staff imported from %(file)s: %(created)s created, %(changed)s "
+                "changed, %(left)s marked as leavers"
+            ) % {
+                "file": data.get("file", "?"),
+                "created": data.get("created", 0),
+                "changed": data.get("changed", 0),
+                "left": data.get("left", 0),
+            }
