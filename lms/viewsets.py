@@ -9,6 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -52,13 +53,17 @@ STAFF_SEARCH_FIELDS = [
 
 
 class ScopedObjectMixin:
-    """Look the view's object up among those the user may `scope_action`."""
+    """Find the view's object among those the user sees, then check the action.
+
+    An object outside the user's units is 404; one they only read (a unit
+    head's, say) is refused like any other action they may not take.
+    """
 
     scope_action = "view"
 
     def scoped_queryset(self) -> QuerySet:
         return self.permission_policy.instances_user_has_permission_for(
-            self.request.user, self.scope_action
+            self.request.user, "view"
         )
 
     def get_queryset(self) -> QuerySet:  # edit and delete views
@@ -66,6 +71,14 @@ class ScopedObjectMixin:
 
     def get_base_object_queryset(self) -> QuerySet:  # history views
         return self.scoped_queryset()
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.scope_action, instance
+        ):
+            raise PermissionDenied
+        return instance
 
 
 class ScopedIndexMixin:
@@ -92,7 +105,7 @@ def title_column(view: generic.IndexView, **kwargs) -> TitleColumn:
 
 
 class ScopedHistoryView(ScopedObjectMixin, HistoryView):
-    pass
+    scope_action = "change"
 
 
 # Staff
