@@ -45,6 +45,7 @@ from lms.scopes import READ_ROLES, Scope, scope_for
 # Rows fetched per round trip while an export streams: memory stays flat
 # whatever the size of the list, and the query count grows by one per chunk.
 EXPORT_CHUNK_SIZE = 2000
+FULL_DOCUMENT_HEADING = _("Document number (full, for payroll reconciliation)")
 
 
 # Filters ---------------------------------------------------------------------
@@ -194,10 +195,7 @@ def person_export(staff: str) -> list[tuple[str, str]]:
     return [
         (f"{staff}person.full_name", _("Name")),
         (f"{staff}person.get_document_type_display", _("Document type")),
-        (
-            f"{staff}person.document_number",
-            _("Document number (full, for payroll reconciliation)"),
-        ),
+        (f"{staff}person.document_number", FULL_DOCUMENT_HEADING),
         (f"{staff}unit.code", _("Unit code")),
         (f"{staff}unit.name", _("Unit")),
         (f"{staff}post", _("Post")),
