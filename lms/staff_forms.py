@@ -265,12 +265,12 @@ class OrganisationRoleForm(WagtailAdminModelForm):
         return cleaned
 
     def _duplicate(self, cleaned: dict) -> bool:
-        # The database's unique constraint cannot see duplicates of the
-        # integrity officer's role: its unit is NULL.
+        # The unique constraint checks scoped roles; it cannot see duplicates
+        # of the integrity officer's role, whose unit is NULL.
+        if cleaned.get("role") != Role.INTEGRITY_OFFICER:
+            return False
         same = OrganisationRole.objects.filter(
-            user=cleaned.get("user"),
-            role=cleaned.get("role"),
-            organisation=cleaned.get("organisation"),
+            user=cleaned.get("user"), role=Role.INTEGRITY_OFFICER
         )
         return same.exclude(pk=self.instance.pk).exists()
 
