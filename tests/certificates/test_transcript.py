@@ -1,0 +1,141 @@
+"""A person's transcript PDF: courses, certificates and assignments, read back.
+
+Needs Debian's poppler-utils (pdftotext). WeasyPrint is never mocked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.issuance import issue_certificate
+from certificates.models import RevocationReason, Status
+from certificates.revocation import revoke
+from lms.models import Assignment, Completion, Enrolment, Person, Role
+from tests.factories import (
+    CoursePageFactory,
+    StaffMemberFactory,
+    UserFactory,
+    grant,
+)
+
+LIMA = ZoneInfo("America/Lima")
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=LIMA), tick=False):
+        yield
+
+
+def pdf_text(pdf: bytes, folder) -> str:
+    """Return the PDF's text with every run of whitespace made one space."""
+    path = folder / "transcript.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def holder(units, course, catalogue, induction, learner):
+    """Someone of unit A1 with a completed course, one in progress, two certificates."""
+    person = Person.objects.create(
+        user=learner,
+        document_number="42388604",
+        first_names="Rosa Elena",
+        last_names="Quispe Huamán",
+    )
+    staff = StaffMemberFactory(person=person, unit=units["a1"], post="Asistente")
+    done = Enrolment.objects.create(user=learner, course=course)
+    Completion.objects.create(
+        enrolment=done, completed_at=datetime(2026, 3, 20, 10, tzinfo=LIMA), score=85
+    )
+    ongoing = CoursePageFactory(parent=catalogue, title="Contrataciones públicas")
+    Enrolment.objects.create(user=learner, course=ongoing)
+    Assignment.objects.create(
+        staff=staff,
+        requirement=induction,
+        due_on=date(2026, 3, 31),
+        completed_on=date(2026, 3, 20),
+        renew_by=date(2028, 3, 20),
+    )
+    valid = issue_certificate(
+        person=person, course=course, issued_on=date(2026, 3, 20), score=85
+    )
+    other = CoursePageFactory(parent=catalogue, title="Ética pública")
+    revoked = issue_certificate(
+        person=person, course=other, issued_on=date(2025, 6, 1), score=70
+    )
+    return {"staff": staff, "valid": valid, "revoked": revoked}
+
+
+def transcript(client, user, staff):
+    client.force_login(user)
+    return client.get(reverse("certificates_staff_transcript", args=[staff.pk]))
+
+
+@pytest.mark.django_db
+def test_transcript_lists_courses_certificates_and_assignments(
+    client, hr_a, holder, tmp_path
+):
+    response = transcript(client, hr_a, holder["staff"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    assert "Rosa Elena Quispe Huamán" in text
+    assert "Inducción" in text
+    assert "Contrataciones públicas" in text
+    assert "20/03/2026" in text
+    assert "85" in text
+    assert holder["valid"].code in text
+    assert holder["revoked"].code in text
+    assert "Inducción en integridad" in text
+
+
+@pytest.mark.django_db
+def test_transcript_shows_the_document_masked(client, hr_a, holder, tmp_path):
+    text = pdf_text(transcript(client, hr_a, holder["staff"]).content, tmp_path)
+    assert "*****604" in text
+    assert "42388604" not in text
+
+
+@pytest.mark.django_db
+def test_transcript_gives_each_certificates_status(client, hr_a, holder, tmp_path):
+    revoke(
+        certificate=holder["revoked"],
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        by=hr_a,
+        now=timezone.now(),
+    )
+    text = pdf_text(transcript(client, hr_a, holder["staff"]).content, tmp_path)
+    valid, revoked = holder["valid"], holder["revoked"]
+    assert f"{valid.code} Inducción 20/03/2026" in text
+    assert f"{valid.code} Inducción 20/03/2026 – {Status.VALID.label}" in text
+    assert f"{revoked.code} Ética pública 01/06/2025" in text
+    assert str(Status.REVOKED.label) in text
+
+
+@pytest.mark.django_db
+def test_unit_head_of_the_subtree_may_read_it(client, units, holder):
+    head = grant(UserFactory(), Role.UNIT_HEAD, units["a1"])
+    assert transcript(client, head, holder["staff"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_hr_officer_of_another_unit_gets_404(client, hr_b, holder):
+    assert transcript(client, hr_b, holder["staff"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unknown_person_is_404(client, hr_a, holder):
+    client.force_login(hr_a)
+    url = reverse("certificates_staff_transcript", args=[holder["staff"].pk + 999])
+    assert client.get(url).status_code == 404
