@@ -24,7 +24,7 @@ from lms.models import (
     Role,
     StaffMember,
 )
-from lms.viewsets import StaffViewSet
+from lms.viewsets import PersonnelViewSetGroup, StaffViewSet
 from tests.factories import (
     PersonFactory,
     StaffMemberFactory,
@@ -340,6 +340,18 @@ def test_the_page_shows_the_record_account_and_assignments(
     assert reverse("lms_staff_extend", args=[member.pk, open_assignment.pk]) in html
 
 
+def test_hr_may_invite_the_person_and_open_their_transcript(
+    client, hr_a, open_assignment
+):
+    member = open_assignment.staff
+    response = signed_in(client, hr_a).get(
+        reverse("lms_staff_detail", args=[member.pk])
+    )
+    html = response.content.decode()
+    assert f'action="{reverse("lms_staff_invite", args=[member.pk])}"' in html
+    assert reverse("certificates_staff_transcript", args=[member.pk]) in html
+
+
 def test_a_unit_head_sees_the_page_without_actions(
     client, unit_head_a, open_assignment
 ):
@@ -351,6 +363,7 @@ def test_a_unit_head_sees_the_page_without_actions(
     assert "Pending" in html
     assert reverse("lms_staff_extend", args=[member.pk, open_assignment.pk]) not in html
     assert reverse("lms_staff:edit", args=[member.pk]) not in html
+    assert reverse("lms_staff_invite", args=[member.pk]) not in html
 
 
 def test_the_page_costs_the_same_queries_for_one_or_many_assignments(
@@ -516,6 +529,20 @@ def test_the_personnel_menu_shows_each_item_to_those_who_may_use_it(
     head = admin_menu(signed_in(client, unit_head_a))
     assert reverse("lms_staff:index") in head
     assert reverse("lms_requirements:index") not in head
+
+
+def test_the_import_link_is_offered_to_those_who_may_import(
+    rf, hr_a, unit_head_a, integrity_officer
+):
+    group = PersonnelViewSetGroup()
+    [link] = [
+        item for item in group.get_submenu_items() if item.name == "lms-staff-import"
+    ]
+    request = rf.get("/admin/")
+    for user, shown in [(hr_a, True), (integrity_officer, True), (unit_head_a, False)]:
+        request.user = user
+        assert link.is_shown(request) is shown, user
+    assert link.url == reverse("lms_staff_import")
 
 
 def test_a_user_with_two_roles_edits_only_where_they_manage(
