@@ -10,9 +10,7 @@ from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import (
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.models import Person, StaffMember, User
-from lms.reminders import site_url
+from lms.reminders import render_email, site_url
 from lms.tasks import send_email
 
 # Used until the INVITATION_TIMEOUT_DAYS setting says otherwise.
@@ -94,19 +92,16 @@ def invite(*, staff: StaffMember, by: User, now: datetime) -> None:
     staff.invited_at = now
     staff.save(update_fields=["invited_at"])
     log(instance=staff, action="lms.invite", user=by, data={"email": staff.email})
-    # The person reads Spanish whatever language the HR officer works in.
-    with translation.override("es"):
-        context = {
+    subject, body = render_email(
+        "invitation",
+        {
             "person": staff.person,
             "link": invitation_link(staff),
             "days": invitation_timeout().days,
             "site_url": site_url(),
-        }
-        subject = render_to_string("emails/invitation_subject.txt", context)
-        body = render_to_string("emails/invitation_body.txt", context)
-    transaction.on_commit(
-        partial(send_email.enqueue, staff.email, " ".join(subject.split()), body)
+        },
     )
+    transaction.on_commit(partial(send_email.enqueue, staff.email, subject, body))
 
 
 def invitation_link(staff: StaffMember) -> str:

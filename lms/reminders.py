@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -94,7 +94,7 @@ def site_url() -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
-def _retrying(send, *args, **kwargs) -> Counter:
+def _retrying(send: Callable[..., Counter], *args, **kwargs) -> Counter:
     try:
         return send(*args, **kwargs)
     except IntegrityError:
@@ -114,8 +114,9 @@ def _record_and_send(rows: list[Reminder], emails: list[Email]) -> None:
             )
 
 
-def _render(name: str, context: dict) -> tuple[str, str]:
-    # Staff read Spanish whatever language the command runs in.
+def render_email(name: str, context: dict) -> tuple[str, str]:
+    """Return the subject and body of templates/emails/`name`_*.txt, in Spanish."""
+    # Staff read Spanish whatever language the command or the admin runs in.
     with translation.override("es"):
         subject = render_to_string(f"emails/{name}_subject.txt", context)
         body = render_to_string(f"emails/{name}_body.txt", context)
@@ -146,38 +147,35 @@ def _batches(assignments: QuerySet[Assignment]) -> Iterator[list[Assignment]]:
 
 
 def _remind_learners(batch: list[Assignment], *, today: date) -> Counter:
-    owed = {a.pk: reminder_owed(a.due_on, today=today) for a in batch}
     sent = set(
         Reminder.objects.filter(assignment__in=batch).values_list(
             "assignment_id", "kind", "key_date"
         )
     )
-    rows, emails, counts = [], [], Counter()
-    links: dict[int, str] = {}
+    courses = {assignment.requirement.course for assignment in batch}
+    links = {course.pk: course_link(course) for course in courses}
+    rows, emails = [], []
     for assignment in batch:
-        kind, key_date = owed[assignment.pk]
+        kind, key_date = reminder_owed(assignment.due_on, today=today)
         address = _learner_address(assignment.staff)
-        if not address or (assignment.pk, kind, key_date) in sent:
-            continue
-        course = assignment.requirement.course
-        if course.pk not in links:
-            links[course.pk] = course_link(course)
-        context = {
-            "kind": kind,
-            "person": assignment.staff.person,
-            "course": course,
-            "course_url": links[course.pk],
-            "due_on": assignment.due_on,
-            "days_late": (today - assignment.due_on).days,
-            "site_url": site_url(),
-        }
-        emails.append(Email(address, *_render("reminder", context)))
-        rows.append(
-            Reminder(assignment=assignment, kind=kind, key_date=key_date, sent_on=today)
-        )
-        counts[kind] += 1
+        if address and (assignment.pk, kind, key_date) not in sent:
+            context = {
+                "kind": kind,
+                "person": assignment.staff.person,
+                "course": assignment.requirement.course,
+                "course_url": links[assignment.requirement.course_id],
+                "due_on": assignment.due_on,
+                "days_late": (today - assignment.due_on).days,
+                "site_url": site_url(),
+            }
+            emails.append(Email(address, *render_email("reminder", context)))
+            rows.append(
+                Reminder(
+                    assignment=assignment, kind=kind, key_date=key_date, sent_on=today
+                )
+            )
     _record_and_send(rows, emails)
-    return counts
+    return Counter(row.kind for row in rows)
 
 
 def _learner_address(staff: StaffMember) -> str:
@@ -305,6 +303,6 @@ def _digest_email(user: User, rows: list[OverdueRow], *, today: date) -> Email:
         "total": len(rows),
         "more": max(len(rows) - DIGEST_ROWS, 0),
         "today": today,
-        "admin_url": site_url() + reverse("wagtailadmin_home"),
+        "report_url": site_url() + reverse("lms_report_overdue"),
     }
-    return Email(user.email, *_render("digest", context))
+    return Email(user.email, *render_email("digest", context))

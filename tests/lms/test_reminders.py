@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from lms import reminders
 from lms.assignments import extend_due_date, sync_assignments, waive
@@ -206,7 +207,7 @@ class TestIdempotency:
     ):
         people = [hire(units["a"]) for _ in range(3)]
         monkeypatch.setattr(reminders, "BATCH_SIZE", 1)
-        render = reminders._render
+        render = reminders.render_email
         calls = []
 
         def crash_on_second(name, context):
@@ -215,11 +216,11 @@ class TestIdempotency:
                 raise RuntimeError("mail server down")
             return render(name, context)
 
-        monkeypatch.setattr(reminders, "_render", crash_on_second)
+        monkeypatch.setattr(reminders, "render_email", crash_on_second)
         with pytest.raises(RuntimeError):
             run(DUE)
         assert len(mail.outbox) == 1 and Reminder.objects.count() == 1
-        monkeypatch.setattr(reminders, "_render", render)
+        monkeypatch.setattr(reminders, "render_email", render)
         run(DUE)
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
         assert Reminder.objects.count() == 3
@@ -253,7 +254,7 @@ class TestEmailContent:
         assert number not in digest.body
         assert f"*****{number[-3:]}" in digest.body
         assert "31/03/2026" in digest.body
-        assert f"{SITE}/admin/" in digest.body
+        assert SITE + reverse("lms_report_overdue") in digest.body
 
 
 def digests(sent: list) -> dict[str, str]:
