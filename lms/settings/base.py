@@ -192,3 +192,5 @@ CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/i
 RENEWAL_WINDOW_DAYS = env_int("RENEWAL_WINDOW_DAYS", 60)
 # Learners hear from the platform this many days before a due date.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+# Days an HR invitation link stays usable; a newer invitation voids older ones.
+INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 14)
