@@ -25,17 +25,13 @@ from lms.models import Person, StaffMember, User
 from lms.reminders import render_email, site_url
 from lms.tasks import send_email
 
-# Used until the INVITATION_TIMEOUT_DAYS setting says otherwise.
-DEFAULT_TIMEOUT_DAYS = 14
-
 
 class InvitationError(Exception):
     """An invitation that cannot be sent or accepted; the message says why."""
 
 
 def invitation_timeout() -> timedelta:
-    days = getattr(settings, "INVITATION_TIMEOUT_DAYS", DEFAULT_TIMEOUT_DAYS)
-    return timedelta(days=days)
+    return timedelta(days=settings.INVITATION_TIMEOUT_DAYS)
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
