@@ -27,7 +27,6 @@ from django.db.models import (
 from lms.models import (
     Assignment,
     AssignmentQuerySet,
-    AssignmentStatus,
     Organisation,
     StaffMember,
     TrainingRequirement,
@@ -35,8 +34,6 @@ from lms.models import (
 from lms.scopes import Scope
 
 NEW_HIRE_DAYS = 30
-# Waived and closed cycles are owed by nobody, so rates leave them out.
-NOT_OWED = (AssignmentStatus.WAIVED, AssignmentStatus.CLOSED)
 # The course is read by title alone: its page row carries the question bank.
 ROW_RELATIONS = ("staff__person", "staff__unit", "requirement")
 
@@ -132,31 +129,44 @@ class UnitCompletion:
         return "\u2003" * self.depth + self.unit.name
 
 
-COUNTS = {
-    "assigned": Count("pk"),
-    "completed": Count("pk", filter=Q(status=AssignmentStatus.COMPLETED)),
-    "on_time": Count(
-        "pk",
-        filter=Q(status=AssignmentStatus.COMPLETED, completed_on__lte=F("due_on")),
-    ),
-    "overdue": Count("pk", filter=Q(status=AssignmentStatus.OVERDUE)),
-}
+def unit_counts(*, today: date) -> dict[str, Count]:
+    """Return the aggregates of completion_by_unit, as of `today`.
+
+    They read the dates as `AssignmentQuerySet.with_status` does, for the
+    three states counted. Telling pending from in progress, which needs a
+    lookup of enrolments per row, is left out: on 250,000 rows it costs
+    seconds and changes no figure here.
+    """
+    completed = Q(completed_on__isnull=False) & (
+        Q(renew_by__isnull=True) | Q(renew_by__gt=today)
+    )
+    return {
+        "assigned": Count("pk"),
+        "completed": Count("pk", filter=completed),
+        "on_time": Count("pk", filter=completed & Q(completed_on__lte=F("due_on"))),
+        "overdue": Count("pk", filter=Q(completed_on__isnull=True, due_on__lt=today)),
+    }
 
 
 def completion_by_unit(
-    assignments: AssignmentQuerySet, units: QuerySet[Organisation]
+    assignments: AssignmentQuerySet,
+    units: QuerySet[Organisation],
+    *,
+    today: date,
 ) -> list[UnitCompletion]:
     """Return each unit's counts over its whole subtree, in tree order.
 
     SQL counts each unit's own people in one grouped query; adding up the
     subtrees is then a sum over a few dozen units, not over the staff.
     """
+    counts = unit_counts(today=today)
     own = {
         row.pop("staff__unit__path"): row
-        for row in assignments.exclude(status__in=NOT_OWED)
+        for row in assignments.exclude(waived_at__isnull=False)
+        .exclude(closed_on__isnull=False)
         .order_by()
         .values("staff__unit__path")
-        .annotate(**COUNTS)
+        .annotate(**counts)
     }
     units = list(units.order_by("path"))
     top = min((unit.depth for unit in units), default=0)
@@ -166,11 +176,9 @@ def completion_by_unit(
             depth=unit.depth - top,
             **{
                 name: sum(
-                    counts[name]
-                    for path, counts in own.items()
-                    if path.startswith(unit.path)
+                    row[name] for path, row in own.items() if path.startswith(unit.path)
                 )
-                for name in COUNTS
+                for name in counts
             },
         )
         for unit in units

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lms.models import Assignment
+from lms.models import Assignment, AssignmentStatus
 from lms.reports import completion_by_unit, current_assignments
 from lms.scopes import scope_for
 from tests.factories import StaffMemberFactory
@@ -59,8 +59,9 @@ def known_set(units, induction, hr_a):
 def rows_for(user, units) -> dict[str, object]:
     scope = scope_for(user)
     rows = completion_by_unit(
-        current_assignments(scope, today=TODAY).filter(staff__left_on__isnull=True),
+        scope.assignments().latest_cycles().filter(staff__left_on__isnull=True),
         scope.organisations(),
+        today=TODAY,
     )
     return {row.unit.code: row for row in rows}
 
@@ -101,6 +102,18 @@ class TestFigures:
         )
         a = rows_for(hr_a, units)["GRDS"]
         assert (a.assigned, a.completed, a.overdue) == (1, 0, 1)
+
+    def test_counts_agree_with_each_assignments_status(self, known_set, hr_a):
+        statuses = list(
+            current_assignments(scope_for(hr_a), today=TODAY)
+            .filter(staff__left_on__isnull=True)
+            .values_list("status", flat=True)
+        )
+        a = rows_for(hr_a, known_set)["GRDS"]
+        owed = [s for s in statuses if s not in ("waived", "closed")]
+        assert a.assigned == len(owed)
+        assert a.completed == statuses.count(AssignmentStatus.COMPLETED)
+        assert a.overdue == statuses.count(AssignmentStatus.OVERDUE)
 
 
 @pytest.mark.django_db

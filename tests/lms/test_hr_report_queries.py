@@ -38,8 +38,8 @@ ASSIGNMENTS_PAGE = REQUEST + ADMIN_MENU + FILTER_CHOICES + PAGE_ROWS
 # New hires: the active requirements (a status column each), and a filter
 # form whose only choices are the units.
 NEW_HIRES_PAGE = REQUEST + ADMIN_MENU + 1 + 1 + PAGE_ROWS
-# An export draws no page: the request, then the rows in one query per chunk
-# of EXPORT_CHUNK_SIZE rows (a single chunk here).
+# An export draws no page: the request, then the rows in one query, read in
+# chunks of EXPORT_CHUNK_SIZE rows.
 EXPORT = REQUEST + 1
 COMPLETION_EXPORT = REQUEST + COMPLETION
 NEW_HIRES_EXPORT = REQUEST + 1 + 1

@@ -1,0 +1,210 @@
+"""A large staff for benchmarks: a unit tree, people, staff and assignments.
+
+People, staff records and assignments go in with PostgreSQL's COPY, which
+loads 50,000 people and 250,000 assignments in seconds; the unit tree, the
+courses and the requirements, a few dozen rows, go through the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import Page
+
+from lms.models import (
+    Assignment,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Regime,
+    StaffMember,
+    TrainingRequirement,
+    User,
+)
+from tests.factories import (
+    CataloguePageFactory,
+    CoursePageFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+    organisation,
+)
+
+# Hire dates cycle over this many days before today: about 3 % of the staff
+# are new hires of the last 30 days.
+HIRE_SPREAD_DAYS = 1000
+REGIMES = [regime.value for regime in Regime]
+
+
+@dataclass(frozen=True)
+class StaffData:
+    units: list[Organisation]
+    requirements: list[TrainingRequirement]
+    waiver_author: User
+    staff: int
+    assignments: int
+
+    @property
+    def description(self) -> str:
+        return (
+            f"{self.staff:,} staff in {len(self.units)} units, "
+            f"{self.assignments:,} assignments over {len(self.requirements)} "
+            "requirements"
+        )
+
+
+def build_units(branches: int = 4, per_branch: int = 4) -> list[Organisation]:
+    """Return a 3-level tree: the government, `branches` units, and their sub-units."""
+    root = organisation("BGRC", "Gobierno Regional", kind=OrganisationKind.GOVERNMENT)
+    units = [root]
+    for branch in range(branches):
+        middle = organisation(f"B{branch}", f"Gerencia {branch}", root)
+        units.append(middle)
+        units += [
+            organisation(f"B{branch}.{leaf}", f"Oficina {branch}.{leaf}", middle)
+            for leaf in range(per_branch)
+        ]
+    return units
+
+
+def build_requirements(count: int) -> list[TrainingRequirement]:
+    catalogue = CataloguePageFactory(parent=Page.get_first_root_node(), slug="bench")
+    return [
+        TrainingRequirementFactory(
+            name=f"Requisito {number}",
+            course=CoursePageFactory(parent=catalogue, title=f"Curso {number}"),
+            applies_from=date(2020, 1, 1),
+        )
+        for number in range(count)
+    ]
+
+
+def build_staff_data(*, staff: int, requirements: int = 5, today: date) -> StaffData:
+    """Load `staff` people spread over a unit tree, each owing every requirement.
+
+    Assignment states cycle per person and requirement: completed on time,
+    completed late, overdue, pending, waived and closed for leavers.
+    """
+    units = build_units()
+    rules = build_requirements(requirements)
+    author = UserFactory(email="bench.waiver@example.pe")
+    first = next_id(Person)
+    staff_first = next_id(StaffMember)
+    now = timezone.now()
+    copy(
+        Person,
+        ["id", "document_type", "document_number", "first_names", "last_names"],
+        (
+            (first + n, "1", f"{10_000_000 + n}", "Persona", f"Apellido {n:06d}")
+            for n in range(staff)
+        ),
+    )
+    copy(
+        StaffMember,
+        ["id", "person_id", "email", "unit_id", "post", "regime"]
+        + ["is_senior_official", "hired_on", "left_on", "updated_at"],
+        (
+            staff_row(n, staff_first, first, units, today=today, now=now)
+            for n in range(staff)
+        ),
+    )
+    copy(
+        Assignment,
+        ["staff_id", "requirement_id", "cycle", "due_on", "completed_on"]
+        + ["renew_by", "waived_at", "waived_by_id", "waiver_reason", "closed_on"]
+        + ["closed_reason", "created_at"],
+        assignment_rows(staff, staff_first, rules, author, today=today, now=now),
+    )
+    for model in (Person, StaffMember, Assignment):
+        reset_sequence(model)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return StaffData(units, rules, author, staff, staff * requirements)
+
+
+def staff_row(n, staff_first, first, units, *, today: date, now: datetime) -> tuple:
+    hired_on = today - timedelta(days=n % HIRE_SPREAD_DAYS)
+    # One in fifty has left: their open cycles are closed.
+    left_on = today - timedelta(days=1) if n % 50 == 49 else None
+    unit = units[1 + n % (len(units) - 1)]  # nobody works at the root itself
+    regime = REGIMES[n % len(REGIMES)]
+    return (
+        staff_first + n,
+        first + n,
+        "",
+        unit.pk,
+        "Especialista",
+        regime,
+        n % 40 == 0,
+        hired_on,
+        left_on if left_on and left_on >= hired_on else None,
+        now,
+    )
+
+
+def assignment_rows(
+    staff: int,
+    staff_first: int,
+    rules: list[TrainingRequirement],
+    author: User,
+    *,
+    today: date,
+    now: datetime,
+) -> Iterator[tuple]:
+    for n in range(staff):
+        hired_on = today - timedelta(days=n % HIRE_SPREAD_DAYS)
+        due_on = hired_on + timedelta(days=30)
+        for rule in rules:
+            state = (n + rule.pk) % 10
+            completed_on = waived_at = closed_on = None
+            renew_by = None
+            if state < 4:  # completed, on time or late
+                completed_on = due_on + timedelta(days=-5 if state % 2 else 5)
+                renew_by = completed_on + timedelta(days=730)
+            elif state == 8:
+                waived_at = now
+            elif n % 50 == 49:
+                closed_on = today - timedelta(days=1)
+            yield (
+                staff_first + n,
+                rule.pk,
+                1,
+                due_on,
+                completed_on,
+                renew_by,
+                waived_at,
+                author.pk if waived_at else None,
+                "Licencia" if waived_at else "",
+                closed_on,
+                "left" if closed_on else "",
+                now,
+            )
+
+
+def next_id(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
+        return cursor.fetchone()[0]
+
+
+def copy(model, columns: list[str], rows) -> None:
+    """Stream `rows` into the model's table with COPY."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def reset_sequence(model) -> None:
+    """Move the id sequence past the ids COPY wrote by hand."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT MAX(id) FROM {table}))"
+        )

@@ -1,0 +1,177 @@
+"""HR reports on 50,000 staff and 250,000 assignments (PostgreSQL only).
+
+Run on request, against PostgreSQL:
+
+    DATABASE_URL=postgres://... .venv/bin/pytest \\
+        tests/benchmarks/test_hr_report_benchmarks.py -m benchmark -s
+
+For each report page: its SQL query count, which must equal the ceiling the
+ordinary tests assert on two dozen people, and its median response time as
+the integrity officer (every unit) and as the HR officer of one branch. Then
+a 50,000-row CSV export, consumed as it streams, with its time and the peak
+Python memory tracemalloc sees, against a 5,000-row export: the two peaks
+must be close, or the export holds its rows in memory. No wall-clock limit
+is asserted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lms.models import Role
+from tests.benchmarks.staff_data import HIRE_SPREAD_DAYS, build_staff_data
+from tests.factories import UserFactory, grant
+from tests.lms.test_hr_report_queries import EXPORT, PAGES
+
+pytestmark = pytest.mark.benchmark
+
+STAFF = 50_000
+REQUIREMENTS = 5
+ROUNDS = 5
+NOW = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("America/Lima"))
+TODAY = NOW.date()
+# The flat-memory check: a list ten times longer may not need much more.
+MEMORY_GROWTH_ALLOWED = 1.5
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(scope="module")
+def dataset(frozen, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip(
+                "HR report figures are about PostgreSQL (server-side cursors, "
+                "its planner); set DATABASE_URL to a PostgreSQL database"
+            )
+        with rolled_back():
+            started = time.perf_counter()
+            data = build_staff_data(staff=STAFF, requirements=REQUIREMENTS, today=TODAY)
+            seconds = time.perf_counter() - started
+            print(f"\nBuilt {data.description} in {seconds:.1f} s")  # noqa: T201
+            officer = grant(UserFactory(), Role.INTEGRITY_OFFICER)
+            hr = grant(UserFactory(), Role.HR_OFFICER, data.units[1])
+            yield {"data": data, "integrity officer": officer, "HR officer": hr}
+
+
+@pytest.fixture
+def clients(dataset, db) -> dict[str, Client]:
+    clients = {}
+    for name in ("integrity officer", "HR officer"):
+        client = Client()
+        client.force_login(dataset[name])
+        clients[name] = client
+    return clients
+
+
+def queries_of(client: Client, url: str, params: dict | None = None) -> int:
+    """Return the queries of a warm request, its content consumed."""
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+        consume(response)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def consume(response) -> int:
+    """Read the response to the end; return its size in bytes."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def median_ms(client: Client, url: str, params: dict | None = None) -> float:
+    timings = []
+    for _round in range(ROUNDS):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        consume(response)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return statistics.median(timings)
+
+
+@pytest.mark.parametrize("report", list(PAGES))
+def test_report_page(clients, report):
+    url = reverse(f"lms_report_{report}")
+    for name, client in clients.items():
+        queries = queries_of(client, url)
+        median = median_ms(client, url)
+        print(  # noqa: T201
+            f"\n{report} page as {name}: {queries} queries "
+            f"(ordinary tests' ceiling {PAGES[report]}); "
+            f"median {median:.0f} ms over {ROUNDS} requests"
+        )
+        assert queries == PAGES[report]
+
+
+def export_params(rows: int) -> dict:
+    """Filter the assignments report to about `rows` rows of one requirement."""
+    days = HIRE_SPREAD_DAYS * rows // STAFF
+    return {
+        "export": "csv",
+        "requirement": "",
+        "hired_on_from": (TODAY - timedelta(days=days - 1)).isoformat(),
+        "hired_on_to": TODAY.isoformat(),
+    }
+
+
+def streamed_export(client: Client, params: dict) -> tuple[int, float, int]:
+    """Return the export's lines, seconds and peak traced memory in bytes."""
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        response = client.get(reverse("lms_report_assignments"), params)
+        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return lines, seconds, peak
+
+
+def test_csv_export_of_50000_rows_streams_in_flat_memory(clients, dataset):
+    client = clients["integrity officer"]
+    requirement = dataset["data"].requirements[0].pk
+    small = {**export_params(5_000), "requirement": requirement}
+    large = {**export_params(STAFF), "requirement": requirement}
+    # One more than the ordinary export: the chosen requirement is looked up.
+    assert queries_of(client, reverse("lms_report_assignments"), large) == EXPORT + 1
+    small_lines, small_seconds, small_peak = streamed_export(client, small)
+    large_lines, large_seconds, large_peak = streamed_export(client, large)
+    started = time.perf_counter()
+    consume(client.get(reverse("lms_report_assignments"), large))
+    untraced = time.perf_counter() - started
+    print(  # noqa: T201
+        f"\nCSV export, {small_lines - 1:,} rows: {small_seconds:.1f} s, "
+        f"peak {small_peak / 2**20:.1f} MiB (tracemalloc on)"
+        f"\nCSV export, {large_lines - 1:,} rows: {large_seconds:.1f} s, "
+        f"peak {large_peak / 2**20:.1f} MiB (tracemalloc on); "
+        f"{untraced:.1f} s without tracing"
+    )
+    assert large_lines - 1 == STAFF
+    assert large_peak < small_peak * MEMORY_GROWTH_ALLOWED
