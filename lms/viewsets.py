@@ -66,9 +66,6 @@ class ScopedObjectMixin:
             self.request.user, "view"
         )
 
-    def get_queryset(self) -> QuerySet:  # edit and delete views
-        return self.scoped_queryset()
-
     def get_base_object_queryset(self) -> QuerySet:  # history views
         return self.scoped_queryset()
 
@@ -79,6 +76,13 @@ class ScopedObjectMixin:
         ):
             raise PermissionDenied
         return instance
+
+
+class ScopedEditingMixin(ScopedObjectMixin):
+    """Scope edit and delete views, which find their object in `get_queryset`."""
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset()
 
 
 class ScopedIndexMixin:
@@ -194,7 +198,7 @@ class StaffCreateView(StaffSavingMixin, generic.CreateView):
         return reverse("lms_staff_detail", args=[self.object.pk])
 
 
-class StaffEditView(StaffSavingMixin, ScopedObjectMixin, generic.EditView):
+class StaffEditView(StaffSavingMixin, ScopedEditingMixin, generic.EditView):
     scope_action = "change"
 
     def get_queryset(self) -> QuerySet:
@@ -265,11 +269,11 @@ class OrganisationIndexView(ScopedIndexMixin, generic.IndexView):
         return [title, *super().columns[1:]]
 
 
-class OrganisationEditView(ScopedObjectMixin, generic.EditView):
+class OrganisationEditView(ScopedEditingMixin, generic.EditView):
     scope_action = "change"
 
 
-class OrganisationDeleteView(ScopedObjectMixin, generic.DeleteView):
+class OrganisationDeleteView(ScopedEditingMixin, generic.DeleteView):
     scope_action = "delete"
 
     def get(self, request, *args, **kwargs):
@@ -475,7 +479,7 @@ class ImportMenuItem(MenuItem):
             self.url = reverse("lms_staff_import")
         except NoReverseMatch:
             return False
-        return not staff_policy.scope(request.user, ["add"]).is_empty
+        return staff_policy.user_has_permission(request.user, "add")
 
 
 class PersonnelViewSetGroup(ViewSetGroup):

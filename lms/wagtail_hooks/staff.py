@@ -1,5 +1,8 @@
 """Wagtail hooks: the staff admin (staff, units, requirements, roles)."""
 
+from datetime import date
+
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -32,10 +35,12 @@ def register_assignment_log_actions(actions):
         label = _("Extend due date")
 
         def format_message(self, log_entry):
+            data = log_entry.data
+            new_due_on = date.fromisoformat(data["new_due_on"])
             return _("Due date of %(requirement)s extended to %(date)s: %(reason)s") % {
-                "requirement": log_entry.data.get("requirement", ""),
-                "date": log_entry.data.get("new_due_on", ""),
-                "reason": log_entry.data.get("reason", ""),
+                "requirement": data.get("requirement", ""),
+                "date": formats.date_format(new_due_on, "SHORT_DATE_FORMAT"),
+                "reason": data.get("reason", ""),
             }
 
     @actions.register_action("lms.waive")

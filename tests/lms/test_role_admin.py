@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from lms.models import OrganisationRole, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,19 @@ def test_the_listing_shows_each_role_and_its_unit(
     text = html.content.decode()
     for words in ["Ana RRHH", "HR officer", "Unit head", "All units"]:
         assert words in text
+
+
+def test_the_listing_costs_the_same_queries_for_2_or_12_roles(
+    client, integrity_officer, units, django_assert_max_num_queries
+):
+    signed_in(client, integrity_officer)
+    grant(UserFactory(), Role.HR_OFFICER, units["a"])
+    url = reverse("lms_roles:index")
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    queries_for_two = len(two)
+    for _ in range(10):
+        grant(UserFactory(), Role.UNIT_HEAD, units["b"])
+    with django_assert_max_num_queries(queries_for_two):
+        response = client.get(url)
+    assert len(response.context["object_list"]) == 12

@@ -410,6 +410,11 @@ def test_hr_extends_a_due_date_with_a_reason_recorded_and_logged(
     assert entry.data["new_due_on"] == "2026-04-30"
     page = client.get(reverse("lms_staff_detail", args=[member.pk])).content.decode()
     assert "Extended by Ana RRHH" in page and "from 31/03/2026 to 30/04/2026" in page
+    history = client.get(reverse("lms_staff:history", args=[member.pk]))
+    assert (
+        "Due date of Inducción en integridad extended to 30/04/2026: "
+        "Licencia por salud" in history.content.decode()
+    )
 
 
 def test_an_earlier_date_is_refused_with_the_rules_message(
