@@ -154,7 +154,8 @@ def test_counting_writes_nothing_and_costs_the_same_queries_at_any_size(
     with CaptureQueriesContext(connection) as small:
         requirement_preview.headcount(rule, today=TODAY)
     queries = [query["sql"] for query in small.captured_queries]
-    assert all(sql.lstrip().upper().startswith("SELECT") for sql in queries)
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert not [sql for sql in queries if sql.lstrip().upper().startswith(writes)]
     StaffMemberFactory.create_batch(20, unit=units["b"])
     with django_assert_max_num_queries(len(queries)):
         assert requirement_preview.headcount(rule, today=TODAY).newly_assigned == 22
