@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from courses.models import CoursePage
 from lms import requirement_preview
@@ -88,6 +89,15 @@ def test_the_rule_is_described_with_example_dates():
         "A person hired on 01/03/2026 must finish by 31/03/2026 "
         "and renew by 31/03/2028."
     )
+
+
+def test_the_rule_is_described_in_spanish_by_default():
+    rule = TrainingRequirement(due_days=30, recertify_months=24, applies_from=TODAY)
+    with translation.override("es"):
+        assert requirement_preview.describe(rule, today=TODAY) == (
+            "Una persona que ingrese el 01/03/2026 debe completarlo hasta el "
+            "31/03/2026 y renovarlo hasta el 31/03/2028."
+        )
 
 
 def test_a_rule_starting_later_uses_its_start_as_the_example_hire():
