@@ -18,8 +18,9 @@ class OrganisationRoleBackend(BaseBackend):
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if perm != ADMIN_ACCESS or not user_obj.is_active:
             return False
-        if not hasattr(user_obj, "_has_organisation_role"):
-            user_obj._has_organisation_role = OrganisationRole.objects.filter(
-                user=user_obj
-            ).exists()
-        return user_obj._has_organisation_role
+        # The kinds of role are kept on the user for the request: the admin
+        # menus (lms.policies.roles_of) ask again on every page.
+        if not hasattr(user_obj, "_lms_roles"):
+            granted = OrganisationRole.objects.filter(user=user_obj)
+            user_obj._lms_roles = frozenset(granted.values_list("role", flat=True))
+        return bool(user_obj._lms_roles)
