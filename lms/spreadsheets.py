@@ -157,7 +157,8 @@ class StaffRow:
         return Regime(self.regime).label
 
     def masked_document(self) -> str:
-        return mask_document_number(self.document_number)
+        label = DocumentType(self.document_type).label
+        return f"{label} {mask_document_number(self.document_number)}"
 
 
 # Checking rows ---------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_a_dry_run_prints_the_changes_and_writes_nothing(units, staff_file):
     out, _err = import_staff(staff_file(HEADER, moved, JOSE), "--dry-run")
     assert "Dry run: nothing was written." in out
     assert "Created: 1" in out
-    assert "Row 2 (*****567): unit: GRDS → GRDE" in out
+    assert "Row 2 (DNI *****567): unit: GRDS → GRDE" in out
     assert StaffMember.objects.get().unit.code == "GRDS"
 
 

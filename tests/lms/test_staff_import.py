@@ -16,7 +16,12 @@ from lms.models import (
     StaffMember,
 )
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
-from tests.factories import PersonFactory, StaffMemberFactory, UserFactory
+from tests.factories import (
+    PersonFactory,
+    StaffMemberFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+)
 
 HEADER = (
     "dni,nombres,apellidos,correo,codigo_unidad,cargo,regimen,"
@@ -138,8 +143,6 @@ def test_a_transfer_or_appointment_sets_moved_on_to_the_import_date(rosa, line):
 
 
 def test_a_senior_appointment_counts_a_new_requirement_from_the_import(rosa, course):
-    from tests.factories import TrainingRequirementFactory
-
     governors = TrainingRequirementFactory(
         course=course, senior_officials_only=True, due_days=60
     )
