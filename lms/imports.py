@@ -46,6 +46,8 @@ class Change:
 
 @dataclass
 class ImportPlan:
+    """The writes a valid file asks for, worked out before any is made."""
+
     today: date
     new: list[tuple[StaffRow, Person | None]] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
