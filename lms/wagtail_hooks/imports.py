@@ -1,9 +1,11 @@
-"""Wagtail hooks: the staff import page, its menu item and its audit-log action."""
+"""Wagtail hooks: the staff import page and its audit-log action.
 
-from django.urls import path, reverse
+Its menu link sits in the Personnel group (lms/wagtail_hooks/staff.py).
+"""
+
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from lms import import_views
@@ -20,18 +22,6 @@ def register_staff_import_urls():
             name="lms_staff_import_confirm",
         ),
     ]
-
-
-class StaffImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return import_views.can_import(request)
-
-
-@hooks.register("register_admin_menu_item")
-def register_staff_import_menu_item():
-    return StaffImportMenuItem(
-        _("Import staff"), reverse("lms_staff_import"), icon_name="upload", order=310
-    )
 
 
 @hooks.register("register_log_actions")
