@@ -83,7 +83,7 @@ def complete(member, course, on: date) -> None:
 # The plain words
 
 
-def test_the_rule_is_described_with_example_dates():
+def test_the_rule_is_described_with_example_dates(english):
     rule = TrainingRequirement(due_days=30, recertify_months=24, applies_from=TODAY)
     assert requirement_preview.describe(rule, today=TODAY) == (
         "A person hired on 01/03/2026 must finish by 31/03/2026 "
@@ -100,7 +100,7 @@ def test_the_rule_is_described_in_spanish_by_default():
         )
 
 
-def test_a_rule_starting_later_uses_its_start_as_the_example_hire():
+def test_a_rule_starting_later_uses_its_start_as_the_example_hire(english):
     rule = TrainingRequirement(
         due_days=60, recertify_months=None, applies_from=date(2026, 7, 1)
     )
@@ -110,7 +110,7 @@ def test_a_rule_starting_later_uses_its_start_as_the_example_hire():
     )
 
 
-def test_the_audience_is_described(units):
+def test_the_audience_is_described(units, english):
     rule = TrainingRequirement(
         senior_officials_only=True, regime="CAS", organisation=units["a"]
     )
