@@ -101,7 +101,7 @@ def test_the_learner_is_offered_to_renew_once_the_completion_lapses(client, year
         assert "Renovar" not in page
     with time_machine.travel(WITHIN, tick=False):
         page = client.get(yearly.course.url).content.decode()
-        assert "puede renovarla ahora" in page
+        assert "ya puede renovarlo" in page
     with time_machine.travel(AFTER, tick=False):
         page = client.get(yearly.course.url).content.decode()
         listing = client.get(reverse("lms:my_courses")).content.decode()
