@@ -7,13 +7,12 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms import invitations
-from lms.models import StaffMember
 from lms.scopes import staff_for_user
 
 
@@ -28,14 +27,7 @@ def invite(request: HttpRequest, staff_id: int) -> HttpResponse:
         messages.success(
             request, _("Invitation sent to %(email)s.") % {"email": staff.email}
         )
-    return redirect(staff_page(staff))
-
-
-def staff_page(staff: StaffMember) -> str:
-    try:
-        return reverse("lms_staff_detail", args=[staff.pk])
-    except NoReverseMatch:
-        return reverse("wagtailadmin_home")
+    return redirect("lms_staff_detail", staff.pk)
 
 
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:

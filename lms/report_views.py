@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -141,14 +141,6 @@ class NewHireFilterSet(ScopedFilterSet):
 # Columns and export fields ---------------------------------------------------
 
 
-def staff_page_url(staff_id: int) -> str | None:
-    """Return the person's admin page, once the staff admin registers it."""
-    try:
-        return reverse("lms_staff_detail", args=[staff_id])
-    except NoReverseMatch:
-        return None
-
-
 def person_columns(staff: str) -> list[Column]:
     """Return who and where someone is; `staff` leads from a row to StaffMember."""
     return [
@@ -156,7 +148,9 @@ def person_columns(staff: str) -> list[Column]:
             "name",
             label=_("Name"),
             accessor=f"{staff}person.full_name",
-            get_url=lambda row: staff_page_url(multigetattr(row, f"{staff}pk")),
+            get_url=lambda row: reverse(
+                "lms_staff_detail", args=[multigetattr(row, f"{staff}pk")]
+            ),
             sort_key=f"{staff.replace('.', '__')}person__last_names",
         ),
         Column(

@@ -10,7 +10,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -51,8 +51,8 @@ def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
             for assignment in assignments
         ],
         "can_manage": can_manage,
-        "invite_url": can_manage and optional_url("lms_staff_invite", staff),
-        "transcript_url": optional_url("certificates_staff_transcript", staff),
+        "invite_url": can_manage and reverse("lms_staff_invite", args=[staff.pk]),
+        "transcript_url": reverse("certificates_staff_transcript", args=[staff.pk]),
         "extend_form": ExtendDueDateForm(),
         "waive_form": WaiveForm(),
         "header_title": staff.person.full_name,
@@ -163,14 +163,6 @@ def form_errors(form: Form) -> str:
         f"{capfirst(form.fields[name].label)}: {' '.join(errors)}"
         for name, errors in form.errors.items()
     )
-
-
-def optional_url(name: str, staff: StaffMember) -> str | None:
-    """Return the URL another part of the admin offers for the person, if any."""
-    try:
-        return reverse(name, args=[staff.pk])
-    except NoReverseMatch:
-        return None
 
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -115,6 +115,35 @@ class ScopedHistoryView(ScopedObjectMixin, HistoryView):
 # Staff
 
 
+class RoleGrantedViewSet(ModelViewSet):
+    """A viewset that roles open (lms.policies), with one form for add and edit.
+
+    `keeps_records` drops the delete view for models whose rows history needs.
+    """
+
+    form_class: type
+    keeps_records = False
+    add_to_reference_index = False
+
+    def get_form_class(self, for_update: bool = False) -> type:
+        return self.form_class
+
+    def get_urlpatterns(self) -> list:
+        patterns = super().get_urlpatterns()
+        if not self.keeps_records:
+            return patterns
+        return [pattern for pattern in patterns if pattern.name != "delete"]
+
+    def get_common_view_kwargs(self, **kwargs) -> dict:
+        if self.keeps_records:
+            kwargs["delete_url_name"] = None
+        return super().get_common_view_kwargs(**kwargs)
+
+    def get_permissions_to_register(self) -> QuerySet:
+        """Offer no Django permissions to groups: roles grant these views."""
+        return Permission.objects.none()
+
+
 def search_staff(queryset: QuerySet, query: str) -> QuerySet:
     """Return the staff matching every word of the query in a name or document."""
     for word in query.split():
@@ -208,8 +237,11 @@ class StaffEditView(StaffSavingMixin, ScopedEditingMixin, generic.EditView):
         return reverse("lms_staff_detail", args=[self.object.pk])
 
 
-class StaffViewSet(ModelViewSet):
+class StaffViewSet(RoleGrantedViewSet):
     model = StaffMember
+    form_class = StaffMemberForm
+    # Staff records are never deleted: HR sets an end date, history stays.
+    keeps_records = True
     name = "lms_staff"
     url_prefix = "personal"
     icon = "user"
@@ -218,7 +250,6 @@ class StaffViewSet(ModelViewSet):
     add_view_class = StaffCreateView
     edit_view_class = StaffEditView
     history_view_class = ScopedHistoryView
-    add_to_reference_index = False
     filterset_class = StaffFilterSet
     search_fields = STAFF_SEARCH_FIELDS
     ordering = ["person__last_names", "person__first_names"]
@@ -234,19 +265,6 @@ class StaffViewSet(ModelViewSet):
         "regime",
         "hired_on",
     ]
-
-    def get_form_class(self, for_update: bool = False) -> type:
-        return StaffMemberForm
-
-    def get_urlpatterns(self) -> list:
-        # Staff records are never deleted: HR sets an end date, history stays.
-        return without_delete(super().get_urlpatterns())
-
-    def get_common_view_kwargs(self, **kwargs) -> dict:
-        return super().get_common_view_kwargs(delete_url_name=None, **kwargs)
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return no_permissions()
 
 
 # Organisations
@@ -298,8 +316,9 @@ class OrganisationDeleteView(ScopedEditingMixin, generic.DeleteView):
         return redirect(self.index_url_name)
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(RoleGrantedViewSet):
     model = Organisation
+    form_class = OrganisationForm
     name = "lms_organisations"
     url_prefix = "personal/unidades"
     icon = "site"
@@ -308,7 +327,6 @@ class OrganisationViewSet(ModelViewSet):
     edit_view_class = OrganisationEditView
     delete_view_class = OrganisationDeleteView
     history_view_class = ScopedHistoryView
-    add_to_reference_index = False
     ordering = "path"
     list_display = [
         "name",
@@ -318,12 +336,6 @@ class OrganisationViewSet(ModelViewSet):
     ]
     search_fields = ["code", "name"]
     list_filter = {"kind": ["exact"]}
-
-    def get_form_class(self, for_update: bool = False) -> type:
-        return OrganisationForm
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return no_permissions()
 
 
 # Training requirements
@@ -388,8 +400,11 @@ class RequirementIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("course", "organisation")
 
 
-class TrainingRequirementViewSet(ModelViewSet):
+class TrainingRequirementViewSet(RoleGrantedViewSet):
     model = TrainingRequirement
+    form_class = TrainingRequirementForm
+    # Assignments keep their requirement; a rule ends by being deactivated.
+    keeps_records = True
     name = "lms_requirements"
     url_prefix = "personal/requisitos"
     icon = "tasks"
@@ -397,7 +412,6 @@ class TrainingRequirementViewSet(ModelViewSet):
     index_view_class = RequirementIndexView
     add_view_class = RequirementCreateView
     edit_view_class = RequirementEditView
-    add_to_reference_index = False
     list_display = [
         "name",
         "course",
@@ -408,19 +422,6 @@ class TrainingRequirementViewSet(ModelViewSet):
         BooleanColumn("is_active", label=gettext_lazy("Active")),
     ]
 
-    def get_form_class(self, for_update: bool = False) -> type:
-        return TrainingRequirementForm
-
-    def get_urlpatterns(self) -> list:
-        # Assignments keep their requirement; a rule ends by being deactivated.
-        return without_delete(super().get_urlpatterns())
-
-    def get_common_view_kwargs(self, **kwargs) -> dict:
-        return super().get_common_view_kwargs(delete_url_name=None, **kwargs)
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return no_permissions()
-
 
 # Roles
 
@@ -430,14 +431,14 @@ class RoleIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("user", "organisation")
 
 
-class OrganisationRoleViewSet(ModelViewSet):
+class OrganisationRoleViewSet(RoleGrantedViewSet):
     model = OrganisationRole
+    form_class = OrganisationRoleForm
     name = "lms_roles"
     url_prefix = "personal/roles"
     icon = "key"
     menu_label = gettext_lazy("Roles")
     index_view_class = RoleIndexView
-    add_to_reference_index = False
     ordering = ["user__last_name", "user__first_name", "role"]
     list_display = [
         Column("user", label=gettext_lazy("User"), accessor=lambda role: role.user),
@@ -451,12 +452,6 @@ class OrganisationRoleViewSet(ModelViewSet):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_filter = ["role"]
 
-    def get_form_class(self, for_update: bool = False) -> type:
-        return OrganisationRoleForm
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return no_permissions()
-
 
 # The menu
 
@@ -467,18 +462,13 @@ class ImportMenuItem(MenuItem):
     def __init__(self, order: int):
         super().__init__(
             gettext_lazy("Import staff"),
-            url="",
+            url=reverse("lms_staff_import"),
             name="lms-staff-import",
             icon_name="upload",
             order=order,
         )
 
     def is_shown(self, request) -> bool:
-        # The import page is another module's; until it exists, no link.
-        try:
-            self.url = reverse("lms_staff_import")
-        except NoReverseMatch:
-            return False
         return staff_policy.user_has_permission(request.user, "add")
 
 
@@ -496,12 +486,3 @@ class PersonnelViewSetGroup(ViewSetGroup):
     def get_submenu_items(self) -> list:
         items = super().get_submenu_items()
         return [*items, ImportMenuItem(order=len(items) + 1)]
-
-
-def without_delete(urlpatterns: list) -> list:
-    return [pattern for pattern in urlpatterns if pattern.name != "delete"]
-
-
-def no_permissions() -> QuerySet:
-    """Offer no Django permissions to groups: roles grant these views."""
-    return Permission.objects.none()
