@@ -30,10 +30,10 @@ from lms.models import (
     StaffMember,
     TrainingRequirement,
 )
+from lms.models.staff import active_staff_q
 from lms.policies import cached_scope
 from lms.reports import (
     NEW_HIRE_DAYS,
-    active_staff_q,
     completion_by_unit,
     current_assignments,
     hired_within,
@@ -310,7 +310,7 @@ class CompletionReportView(ScopedReportView):
         return (
             self.scope.assignments()
             .latest_cycles()
-            .filter(active_staff_q("staff__", today=self.today))
+            .filter(active_staff_q(today=self.today, prefix="staff__"))
         )
 
     def get_filtered_queryset(self):

@@ -35,6 +35,7 @@ from lms.models import (
     StaffMember,
     TrainingRequirement,
 )
+from lms.models.staff import active_staff_q
 from lms.policies import staff_policy
 from lms.staff_forms import (
     OrganisationForm,
@@ -273,7 +274,7 @@ class StaffViewSet(RoleGrantedViewSet):
 class OrganisationIndexView(ScopedIndexMixin, generic.IndexView):
     def get_base_queryset(self) -> QuerySet:
         today = timezone.localdate()
-        active = Q(staff__left_on__isnull=True) | Q(staff__left_on__gte=today)
+        active = active_staff_q(today=today, prefix="staff__")
         return (
             super()
             .get_base_queryset()

@@ -132,12 +132,25 @@ class ClosedReason(models.TextChoices):
     NO_LONGER_APPLIES = "no_longer_applies", _("The requirement no longer applies")
 
 
+# Still waiting for a completion: the partial constraint and index use it too.
+OPEN = Q(completed_on__isnull=True, waived_at__isnull=True, closed_on__isnull=True)
+
+
+def completed_q(*, today: date) -> Q:
+    """Completed and not yet due for renewal on `today`."""
+    return Q(completed_on__isnull=False) & (
+        Q(renew_by__isnull=True) | Q(renew_by__gt=today)
+    )
+
+
+def overdue_q(*, today: date) -> Q:
+    return OPEN & Q(due_on__lt=today)
+
+
 class AssignmentQuerySet(models.QuerySet):
     def open(self) -> AssignmentQuerySet:
         """Assignments still waiting for a completion."""
-        return self.filter(
-            completed_on__isnull=True, waived_at__isnull=True, closed_on__isnull=True
-        )
+        return self.filter(OPEN)
 
     def latest_cycles(self) -> AssignmentQuerySet:
         """Only each person's latest cycle of each requirement."""
@@ -164,11 +177,7 @@ class AssignmentQuerySet(models.QuerySet):
             status=Case(
                 When(waived_at__isnull=False, then=Value(AssignmentStatus.WAIVED)),
                 When(closed_on__isnull=False, then=Value(AssignmentStatus.CLOSED)),
-                When(
-                    Q(completed_on__isnull=False)
-                    & (Q(renew_by__isnull=True) | Q(renew_by__gt=today)),
-                    then=Value(AssignmentStatus.COMPLETED),
-                ),
+                When(completed_q(today=today), then=Value(AssignmentStatus.COMPLETED)),
                 When(completed_on__isnull=False, then=Value(AssignmentStatus.EXPIRED)),
                 When(due_on__lt=today, then=Value(AssignmentStatus.OVERDUE)),
                 When(
@@ -181,7 +190,7 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def overdue(self, *, today: date) -> AssignmentQuerySet:
-        return self.open().filter(due_on__lt=today)
+        return self.filter(overdue_q(today=today))
 
     def within(self, organisation: Organisation) -> AssignmentQuerySet:
         return self.filter(organisation.subtree_q("staff__unit__"))
@@ -245,11 +254,7 @@ class Assignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["staff", "requirement"],
-                condition=Q(
-                    completed_on__isnull=True,
-                    waived_at__isnull=True,
-                    closed_on__isnull=True,
-                ),
+                condition=OPEN,
                 name="one_open_assignment_per_requirement",
             ),
             models.CheckConstraint(
@@ -261,11 +266,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(
                 fields=["due_on"],
-                condition=Q(
-                    completed_on__isnull=True,
-                    waived_at__isnull=True,
-                    closed_on__isnull=True,
-                ),
+                condition=OPEN,
                 name="open_assignment_due_on",
             ),
         ]

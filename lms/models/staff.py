@@ -70,10 +70,17 @@ class Regime(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
+def active_staff_q(*, today: date, prefix: str = "") -> Q:
+    """Return a filter on `prefix`left_on for staff who have not left by today."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(
+        **{f"{prefix}left_on__gte": today}
+    )
+
+
 class StaffMemberQuerySet(models.QuerySet):
     def active(self, *, today: date) -> StaffMemberQuerySet:
         """Staff who have not left by `today` (future hires included)."""
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        return self.filter(active_staff_q(today=today))
 
     def within(self, organisation: Organisation) -> StaffMemberQuerySet:
         return self.filter(organisation.subtree_q("unit__"))
