@@ -10,9 +10,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+from itertools import groupby
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,11 +29,10 @@ from lms.models import (
     OrganisationRole,
     Reminder,
     ReminderKind,
-    Role,
     StaffMember,
     User,
 )
-from lms.scopes import READ_ROLES
+from lms.scopes import READ_ROLES, Scope
 from lms.tasks import send_email
 
 # Assignments or digest recipients per transaction: the queries of a run grow
@@ -197,13 +197,6 @@ class OverdueRow:
     due_on: date
 
 
-@dataclass
-class Recipient:
-    user: User
-    everything: bool = False
-    paths: set[str] = field(default_factory=set)
-
-
 def _send_digests(*, today: date) -> Counter:
     monday = week_start(today)
     done = set(
@@ -211,7 +204,9 @@ def _send_digests(*, today: date) -> Counter:
             "recipient_id", flat=True
         )
     )
-    recipients = [r for r in _digest_recipients() if r.user.pk not in done]
+    recipients = [
+        (user, scope) for user, scope in _digest_recipients() if user.pk not in done
+    ]
     if not recipients:
         return Counter()
     overdue = _overdue_rows(today=today)
@@ -219,14 +214,14 @@ def _send_digests(*, today: date) -> Counter:
     counts = Counter()
     for start in range(0, len(recipients), BATCH_SIZE):
         rows, emails = [], []
-        for recipient in recipients[start : start + BATCH_SIZE]:
-            mine = _in_scope(recipient, overdue, paths)
+        for user, scope in recipients[start : start + BATCH_SIZE]:
+            mine = _in_scope(scope, overdue, paths)
             if not mine:
                 continue
-            emails.append(_digest_email(recipient.user, mine, today=today))
+            emails.append(_digest_email(user, mine, today=today))
             rows.append(
                 Reminder(
-                    recipient=recipient.user,
+                    recipient=user,
                     kind=ReminderKind.DIGEST,
                     key_date=monday,
                     sent_on=today,
@@ -237,7 +232,7 @@ def _send_digests(*, today: date) -> Counter:
     return counts
 
 
-def _digest_recipients() -> list[Recipient]:
+def _digest_recipients() -> list[tuple[User, Scope]]:
     """Return role holders with an address, with the units each one covers."""
     roles = (
         OrganisationRole.objects.filter(role__in=READ_ROLES, user__is_active=True)
@@ -245,14 +240,18 @@ def _digest_recipients() -> list[Recipient]:
         .select_related("user", "organisation")
         .order_by("user_id")
     )
-    recipients: dict[int, Recipient] = {}
-    for role in roles:
-        recipient = recipients.setdefault(role.user_id, Recipient(role.user))
-        if role.role == Role.INTEGRITY_OFFICER:
-            recipient.everything = True
-        else:
-            recipient.paths.add(role.organisation.path)
-    return list(recipients.values())
+    return [
+        (
+            user_roles[0].user,
+            Scope.from_grants(
+                (role.role, role.organisation and role.organisation.path)
+                for role in user_roles
+            ),
+        )
+        for user_roles in (
+            list(group) for _user, group in groupby(roles, key=lambda r: r.user_id)
+        )
+    ]
 
 
 def _overdue_rows(*, today: date) -> list[OverdueRow]:
@@ -282,15 +281,15 @@ def _overdue_rows(*, today: date) -> list[OverdueRow]:
 
 
 def _in_scope(
-    recipient: Recipient, overdue: list[OverdueRow], paths: list[str]
+    scope: Scope, overdue: list[OverdueRow], paths: list[str]
 ) -> list[OverdueRow]:
-    """Return the rows under the recipient's units, found by prefix search."""
-    if recipient.everything:
+    """Return the rows under the scope's units, found by prefix search."""
+    if scope.everything:
         return overdue
     # Materialised paths use digits and capitals only: "~" sorts after them.
     indexes = {
         index
-        for path in recipient.paths
+        for path in scope.paths
         for index in range(bisect_left(paths, path), bisect_left(paths, path + "~"))
     }
     return [overdue[index] for index in sorted(indexes)]

@@ -30,6 +30,22 @@ class Scope:
     everything: bool
     paths: tuple[str, ...]
 
+    @classmethod
+    def from_grants(cls, grants: Iterable[tuple[str, str | None]]) -> Scope:
+        """Merge (role, unit path) pairs into what they reach together."""
+        paths = []
+        for role, path in grants:
+            if role == Role.INTEGRITY_OFFICER:
+                return cls(True, ())
+            paths.append(path)
+        # A unit inside another already covered adds nothing.
+        kept = tuple(
+            path
+            for path in sorted(set(paths))
+            if not any(path != other and path.startswith(other) for other in paths)
+        )
+        return cls(False, kept)
+
     @property
     def is_empty(self) -> bool:
         return not (self.everything or self.paths)
@@ -67,18 +83,7 @@ def scope_for(user: User, roles: Iterable[str] = READ_ROLES) -> Scope:
     if user.is_superuser:
         return Scope(True, ())
     granted = OrganisationRole.objects.filter(user=user, role__in=list(roles))
-    paths = []
-    for role, path in granted.values_list("role", "organisation__path"):
-        if role == Role.INTEGRITY_OFFICER:
-            return Scope(True, ())
-        paths.append(path)
-    # A unit inside another the user already covers adds nothing.
-    kept = tuple(
-        path
-        for path in sorted(set(paths))
-        if not any(path != other and path.startswith(other) for other in paths)
-    )
-    return Scope(False, kept)
+    return Scope.from_grants(granted.values_list("role", "organisation__path"))
 
 
 def staff_for_user(user: User, staff_id: int, *, manage: bool = False) -> StaffMember:
