@@ -129,12 +129,18 @@ def _build_renderer() -> Renderer:
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """Return the certificate as a one-page A4 landscape PDF."""
-    html = certificate_html(certificate)
+    return render_html_pdf(
+        certificate_html(certificate), stylesheets=[renderer().stylesheet]
+    )
+
+
+def render_html_pdf(html: str, *, stylesheets: list | None = None) -> bytes:
+    """Return `html` as a PDF, with the shared safe fetcher and fonts."""
     shared = renderer()
     document = HTML(string=html, base_url=shared.base_url, url_fetcher=shared.fetcher)
     with _render_lock:
         return document.write_pdf(
-            stylesheets=[shared.stylesheet], font_config=shared.font_config
+            stylesheets=stylesheets, font_config=shared.font_config
         )
 
 

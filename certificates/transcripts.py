@@ -72,10 +72,4 @@ def render_transcript_pdf(transcript: Transcript) -> bytes:
     The shared fetcher (data URIs and static files only) and font set are
     reused; the transcript's page style is in its own template.
     """
-    html = render_to_string(TEMPLATE, {"transcript": transcript})
-    shared = pdf.renderer()
-    document = pdf.HTML(
-        string=html, base_url=shared.base_url, url_fetcher=shared.fetcher
-    )
-    with pdf._render_lock:
-        return document.write_pdf(font_config=shared.font_config)
+    return pdf.render_html_pdf(render_to_string(TEMPLATE, {"transcript": transcript}))
