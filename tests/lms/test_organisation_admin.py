@@ -6,23 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.models import Organisation, OrganisationKind, StaffMember
+from tests.admin_helpers import is_denied, signed_in
 from tests.factories import StaffMemberFactory, organisation
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(client, user):
-    """Return the client signed in as `user`, reading the admin in English."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def listing(client) -> list[Organisation]:
@@ -43,10 +36,6 @@ def unit_form(parent: Organisation | None, **changes) -> dict:
 
 def messages_of(response) -> list[str]:
     return [str(message).strip() for message in get_messages(response.wsgi_request)]
-
-
-def is_denied(response) -> bool:
-    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
 
 def test_the_tree_is_listed_in_order_with_indented_names_and_staff_counts(

@@ -19,6 +19,7 @@ from lms import requirement_preview
 from lms.assignments import sync_assignments
 from lms.models import Assignment, Completion, Enrolment, TrainingRequirement
 from lms.viewsets import TrainingRequirementViewSet
+from tests.admin_helpers import signed_in
 from tests.factories import (
     CoursePageFactory,
     StaffMemberFactory,
@@ -44,13 +45,6 @@ def course(course):
     CoursePage.objects.filter(pk=course.pk).update(validity_months=24)
     course.validity_months = 24
     return course
-
-
-def signed_in(client, user):
-    """Return the client signed in as `user`, reading the admin in English."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def rule_form(course, **changes) -> dict:

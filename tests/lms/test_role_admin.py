@@ -4,31 +4,20 @@ their units, and every change is in the audit log."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from lms.models import OrganisationRole, Role
+from tests.admin_helpers import is_denied, signed_in
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(client, user):
-    """Return the client signed in as `user`, reading the admin in English."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def role_form(user, role: str, unit=None) -> dict:
     return {"user": user.pk, "role": role, "organisation": unit.pk if unit else ""}
-
-
-def is_denied(response) -> bool:
-    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +23,7 @@ from lms.models import (
     StaffMember,
 )
 from lms.viewsets import PersonnelViewSetGroup, StaffViewSet
+from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import (
     PersonFactory,
     StaffMemberFactory,
@@ -43,13 +42,6 @@ def frozen_today():
     noon = datetime(2026, 3, 10, 12, tzinfo=ZoneInfo("America/Lima"))
     with time_machine.travel(noon, tick=False):
         yield
-
-
-def signed_in(client, user):
-    """Return the client signed in as `user`, reading the admin in English."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture
@@ -109,20 +101,6 @@ def edit_form(member: StaffMember, **changes) -> dict:
         hired_on=member.hired_on.isoformat(),
     )
     return current | changes
-
-
-def messages_of(response) -> list[str]:
-    return [str(message).strip() for message in get_messages(response.wsgi_request)]
-
-
-def is_denied(response) -> bool:
-    """Say whether the admin refused, as Wagtail does: back to the dashboard."""
-    return (
-        response.status_code == 302
-        and response.url == reverse("wagtailadmin_home")
-        and messages_of(response)[-1]
-        == "Sorry, you do not have permission to access this area."
-    )
 
 
 # The listing

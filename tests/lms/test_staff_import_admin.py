@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -15,6 +14,7 @@ from wagtail.models import ModelLogEntry
 from lms import import_views
 from lms.imports import LOG_ACTION
 from lms.models import Assignment, OrganisationRole, Person, StaffMember
+from tests.admin_helpers import signed_in
 from tests.factories import PersonFactory, StaffMemberFactory
 
 HEADER = (
@@ -26,13 +26,6 @@ JOSE = "07654321,José,Chávez Cerna,jose@gob.pe,SGPE,Asistente,276,15/01/2026,,
 URL = "/admin/personal/importar/"
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def log_in(client, user):
-    """Log in asking for English pages, whose texts are the source texts."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def staff_file(*lines: str, name: str = "personal.csv") -> SimpleUploadedFile:
@@ -65,7 +58,7 @@ def waiting_files(user) -> list[str]:
 
 @pytest.fixture
 def hr_client(client, hr_a):
-    return log_in(client, hr_a)
+    return signed_in(client, hr_a)
 
 
 def test_the_page_has_its_agreed_address(db):
@@ -128,7 +121,7 @@ def test_a_file_with_errors_shows_them_and_keeps_nothing(hr_client, hr_a):
 
 
 def test_an_hr_officer_cannot_import_into_another_unit(client, hr_b):
-    log_in(client, hr_b)
+    signed_in(client, hr_b)
     response = upload(client, HEADER, ROSA)
     assert "Unit GRDS is outside the units you manage." in response.text
     assert "Confirm import" not in response.text
@@ -151,7 +144,7 @@ def test_another_user_cannot_confirm_someone_elses_upload(
     hr_client, hr_a, integrity_officer
 ):
     ticket = upload(hr_client, HEADER, ROSA).context["ticket"]
-    other = log_in(Client(), integrity_officer)
+    other = signed_in(Client(), integrity_officer)
     assert confirm(other, ticket).status_code == 404
     assert table_sizes() == (0, 0, 0)
     assert len(waiting_files(hr_a)) == 1
@@ -201,7 +194,7 @@ def test_a_file_over_the_size_limit_is_refused(hr_client, monkeypatch):
 def test_the_integrity_officer_may_import_into_any_unit(
     client, units, integrity_officer
 ):
-    log_in(client, integrity_officer)
+    signed_in(client, integrity_officer)
     response = upload(client, HEADER, ROSA.replace("GRDS", "GRDE"))
     assert confirm(client, response.context["ticket"]).status_code == 302
     assert StaffMember.objects.get().unit.code == "GRDE"
@@ -209,7 +202,7 @@ def test_the_integrity_officer_may_import_into_any_unit(
 
 def test_a_unit_head_may_not_import(client, unit_head_a):
     """Wagtail turns the refusal into a redirect home with a message."""
-    log_in(client, unit_head_a)
+    signed_in(client, unit_head_a)
     for response in (client.get(URL), upload(client, HEADER, ROSA)):
         assert response.status_code == 302
         assert response.url == reverse("wagtailadmin_home")
@@ -220,7 +213,7 @@ def test_a_unit_head_may_not_import(client, unit_head_a):
 
 
 def test_a_learner_cannot_open_the_page(client, learner):
-    log_in(client, learner)
+    signed_in(client, learner)
     response = client.get(URL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("wagtailadmin_login"))
@@ -228,7 +221,7 @@ def test_a_learner_cannot_open_the_page(client, learner):
     assert table_sizes() == (0, 0, 0)
 
 
-def test_a_visitor_is_sent_to_log_in(client, units):
+def test_a_visitor_is_sent_to_signed_in(client, units):
     response = client.get(URL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("wagtailadmin_login"))
