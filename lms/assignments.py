@@ -103,6 +103,16 @@ def _sync_chunk(
         )
     )
     completions = _latest_completions(members, requirements)
+    # Who each rule covers is asked of the database, through the same filter
+    # the admin's head count uses, so the rule has one definition.
+    chunk = StaffMember.objects.filter(pk__in=staff_ids)
+    covered = {
+        requirement.pk: set(
+            chunk.filter(requirement.staff_q()).values_list("pk", flat=True)
+        )
+        for requirement in requirements
+        if requirement.is_active
+    }
     plan = _Plan(today=today, extended=extended)
     for member in members:
         for requirement in requirements:
@@ -112,6 +122,8 @@ def _sync_chunk(
                 requirement,
                 latest.get((member.pk, requirement.pk)),
                 completion,
+                applies=member.pk in covered.get(requirement.pk, ())
+                and member.is_active(today=today),
             )
     return plan.write()
 
@@ -159,12 +171,9 @@ class _Plan:
         requirement: TrainingRequirement,
         latest: Assignment | None,
         completion: Completion | None,
+        *,
+        applies: bool,
     ) -> None:
-        applies = (
-            requirement.is_active
-            and member.is_active(today=self.today)
-            and requirement.applies_to(member)
-        )
         if not applies:
             if latest and latest.is_open:
                 self._close(member, latest)

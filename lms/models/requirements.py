@@ -87,16 +87,6 @@ class TrainingRequirement(models.Model):
             q &= self.organisation.subtree_q("unit__")
         return q
 
-    def applies_to(self, staff: StaffMember) -> bool:
-        return (
-            (staff.is_senior_official or not self.senior_officials_only)
-            and (not self.regime or staff.regime == self.regime)
-            and (
-                not self.organisation_id
-                or staff.unit.path.startswith(self.organisation.path)
-            )
-        )
-
     def due_date(self, started_on: date) -> date:
         """Return the deadline for someone who joined on `started_on`."""
         return max(started_on, self.applies_from) + timedelta(days=self.due_days)
