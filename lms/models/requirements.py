@@ -268,9 +268,6 @@ class Assignment(models.Model):
     def is_open(self) -> bool:
         return not (self.completed_on or self.waived_at or self.closed_on)
 
-    def completed_on_time(self) -> bool:
-        return self.completed_on is not None and self.completed_on <= self.due_on
-
 
 class DueDateExtension(models.Model):
     """A due date moved by HR, kept with who moved it, when and why."""
