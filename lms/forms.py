@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.identity import DocumentType, normalise_document_number
 from lms.invitations import may_link_at_signup
-from lms.models import Person
+from lms.models import Person, StaffMember
 
 
 class SignupForm(forms.Form):
@@ -81,6 +81,14 @@ class SignupForm(forms.Form):
         user.first_name = data["first_name"].strip()
         user.last_name = data["last_name"].strip()
         user.save(update_fields=["first_name", "last_name"])
+        # A staff record is claimed only once its institutional email is
+        # confirmed (lms.receivers): knowing someone's DNI and work address
+        # must not be enough to take their record.
+        if StaffMember.objects.filter(
+            person__document_type=data["document_type"],
+            person__document_number=data["document_number"],
+        ).exists():
+            return
         # HR may have registered the person before they had an account.
         Person.objects.update_or_create(
             document_type=data["document_type"],

@@ -174,3 +174,21 @@ def may_link_at_signup(*, document_type: str, document_number: str, email: str) 
     return staff_email is None or (
         bool(staff_email) and staff_email.lower() == email.lower()
     )
+
+
+def link_on_confirmation(*, user: User, email: str) -> bool:
+    """Link the staff record whose institutional email the user just confirmed.
+
+    Only an account without a person yet is linked: one that signed up with
+    another document keeps it. Return whether a record was linked.
+    """
+    if Person.objects.filter(user=user).exists():
+        return False
+    person = Person.objects.filter(
+        staff_record__email__iexact=email, user__isnull=True
+    ).first()
+    if person is None:
+        return False
+    person.user = user
+    person.save(update_fields=["user"])
+    return True

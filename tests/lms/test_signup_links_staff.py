@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 from lms.models import Person, User
@@ -40,15 +44,32 @@ def english_client(client):
     return client
 
 
-def test_signing_up_with_the_institutional_email_links_the_record(client, staff):
+def confirm_email(client) -> None:
+    """Follow the confirmation link of the last email sent, as the person would."""
+    link = re.search(r"https?://\S+/confirm-email/\S+/", mail.outbox[-1].body)
+    client.post(urlsplit(link.group(0)).path)
+
+
+def test_the_institutional_email_links_the_record_once_confirmed(client, staff):
     response = client.post(
         reverse("account_signup"), {**SIGNUP, "email": INSTITUTIONAL.upper()}
     )
     assert response.status_code == 302
     user = User.objects.get(email__iexact=INSTITUTIONAL)
     staff.person.refresh_from_db()
+    assert staff.person.user is None
+    confirm_email(client)
+    staff.person.refresh_from_db()
     assert staff.person.user == user
     assert Person.objects.count() == 1
+
+
+def test_an_unconfirmed_sign_up_never_takes_the_record(client, staff):
+    """Knowing someone's DNI and work address is not enough to claim them."""
+    client.post(reverse("account_signup"), SIGNUP)
+    staff.person.refresh_from_db()
+    assert staff.person.user is None
+    assert not Person.objects.filter(user__isnull=False).exists()
 
 
 def test_the_linked_account_still_needs_its_email_confirmed(client, staff):
