@@ -25,6 +25,17 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def site_language(settings):
+    """Start each test in the site's language.
+
+    The language middleware activates the visitor's choice for the thread,
+    which a real server sets again on every request; a test client's English
+    request must not leave a later test's management command in English.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def catalogue(db):
     """The catalogue as the default site's home page, as seed_demo sets it up."""
