@@ -68,7 +68,7 @@ ACCOUNTS = (
         "rrhh@demo.regioncajamarca.pe",
         "Jorge Luis",
         "Mendoza Cueva",
-        "Recursos humanos",
+        "RR.HH. de todo el Gobierno Regional",
         "Recursos humanos",
         dni="40123456",
     ),
