@@ -8,9 +8,9 @@ from datetime import date
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 
-from certificates import pdf
 from certificates.models import Certificate, Status
 from lms.models import Assignment, AssignmentStatus, Completion, Enrolment, StaffMember
+from lms.pdf import render_html_pdf
 
 TEMPLATE = "certificates/transcript_pdf.html"
 
@@ -67,9 +67,9 @@ def enrolments_with_results(user_id: int | None) -> QuerySet[Enrolment]:
 
 
 def render_transcript_pdf(transcript: Transcript) -> bytes:
-    """Return the transcript as an A4 PDF, through the certificates' renderer.
+    """Return the transcript as an A4 PDF, through lms.pdf.
 
     The shared fetcher (data URIs and static files only) and font set are
     reused; the transcript's page style is in its own template.
     """
-    return pdf.render_html_pdf(render_to_string(TEMPLATE, {"transcript": transcript}))
+    return render_html_pdf(render_to_string(TEMPLATE, {"transcript": transcript}))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from certificates import verification
 from certificates.forms import CodeForm, FingerprintForm
 from certificates.models import Certificate
-from certificates.qr import qr_svg
+from lms.qr import qr_svg
 
 ROBOTS = "noindex, nofollow"
 

@@ -23,15 +23,9 @@ from certificates import pdf
 from certificates.checks import HARFBUZZ_SUBSET_MISSING, check_harfbuzz_subset
 from certificates.codes import new_code
 from certificates.models import Certificate
-from certificates.pdf import (
-    ForbiddenURL,
-    StaticOnlyFetcher,
-    hours_text,
-    render_certificate_pdf,
-    renderer,
-    short_url,
-)
+from certificates.pdf import STYLESHEET, hours_text, render_certificate_pdf, short_url
 from lms.models import Person
+from lms.pdf import ForbiddenURL, StaticOnlyFetcher, renderer, static_base_url
 
 SITE_URL = "https://integridad.regioncajamarca.gob.pe"
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
@@ -265,7 +259,7 @@ def test_the_fetcher_refuses_anything_but_data_and_static_files(url):
 
 @pytest.mark.parametrize("dots", ["..", "%2e%2e"])
 def test_the_fetcher_refuses_a_static_path_climbing_out_with_dots(dots):
-    escaping = renderer().base_url + f"{dots}/{dots}/lms/settings/base.py"
+    escaping = static_base_url(STYLESHEET) + f"{dots}/{dots}/lms/settings/base.py"
 
     with pytest.raises(ForbiddenURL):
         renderer().fetcher.fetch(escaping)
@@ -285,7 +279,7 @@ def test_the_fetcher_refuses_a_symlink_out_of_a_static_root(tmp_path):
 def test_the_fetcher_serves_the_project_static_files_and_data_uris():
     fetcher = renderer().fetcher
 
-    stylesheet = fetcher.fetch(renderer().base_url + "certificate.css")
+    stylesheet = fetcher.fetch(static_base_url(STYLESHEET) + "certificate.css")
     data = fetcher.fetch("data:text/plain;base64,SG9sYQ==")
 
     assert stylesheet.content_type == "text/css"
