@@ -140,6 +140,9 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     issuer = models.JSONField(_("issuer"), default=dict)
+    # Who taught it and where, for a completion in a trainer-led cohort:
+    # trainer, trainer_code, place, partner. Empty for online learning.
+    delivery = models.JSONField(_("delivery"), default=dict, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(
         _("revocation reason"),

@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 
 from certificates import status_list, verification
 from certificates.models import Certificate, RevocationReason
+from lms.completions import revoke_completion
 from lms.models import User
 
 
@@ -33,6 +34,8 @@ def revoke(
             user=by,
             data={"reason": reason.value},
         )
+        if certificate.completion_id:
+            revoke_completion(completion=certificate.completion, now=now)
         transaction.on_commit(partial(verification.forget, certificate.code))
         transaction.on_commit(status_list.forget_status_list)
     certificate.refresh_from_db(

@@ -87,6 +87,15 @@ class CoursePage(Page):
         help_text=_("Drawn at random from the question bank for each attempt."),
     )
     certificate_title = models.CharField(_("certificate title"), max_length=200)
+    cohort_attendance_percent = models.PositiveSmallIntegerField(
+        _("attendance required in a trainer-led group (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "A participant of a group completes the course with at least this "
+            "share of its sessions attended and the assessment passed."
+        ),
+    )
     question_bank = StreamField(
         QuestionBankBlock(), blank=True, verbose_name=_("question bank")
     )
@@ -112,6 +121,7 @@ class CoursePage(Page):
             ],
             heading=_("Final assessment"),
         ),
+        FieldPanel("cohort_attendance_percent"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -130,6 +140,7 @@ class CoursePage(Page):
         APIField("pass_mark"),
         APIField("max_attempts"),
         APIField("certificate_title"),
+        APIField("cohort_attendance_percent"),
     ]
     parent_page_types = ["courses.CataloguePage"]
     subpage_types = ["courses.ModulePage", "courses.LessonPage"]

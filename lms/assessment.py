@@ -14,10 +14,9 @@ from django.utils.translation import ngettext
 
 from courses import quizzes
 from courses.models import CoursePage
-from lms.assignments import sync_for_user
+from lms.completions import record_completion
 from lms.learning import progress_for
 from lms.models import Attempt, Completion, Enrolment, renewal_window
-from lms.signals import course_completed
 
 
 class AssessmentError(Exception):
@@ -145,20 +144,11 @@ def submit_attempt(
         if not closed:
             raise AssessmentError(_("This attempt has already been submitted."))
         if passed:
-            completion = Completion.objects.create(
+            record_completion(
                 enrolment=attempt.enrolment,
                 attempt=attempt,
-                completed_at=now,
                 score=result.percent,
+                now=now,
             )
-            transaction.on_commit(lambda: _completed(completion))
     attempt.refresh_from_db()
     return attempt
-
-
-def _completed(completion: Completion) -> None:
-    """Let mandatory training and certificates know, once the row is committed."""
-    sync_for_user(
-        completion.enrolment.user, today=timezone.localdate(completion.completed_at)
-    )
-    course_completed.send(sender=Completion, completion=completion)

@@ -137,6 +137,7 @@ def _latest_completions(
         Completion.objects.filter(
             enrolment__user__person__in=[member.person_id for member in members],
             enrolment__course__in={req.course_id for req in requirements},
+            revoked_at__isnull=True,
         )
         .select_related("enrolment__user__person")
         .only(

@@ -22,6 +22,10 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/v1/", api.urls),
     path("", include("lms.learner_urls")),
+    path("", include("lms.cohort_urls")),
+    path("", include("lms.attendance_urls")),
+    path("", include("lms.material_urls")),
+    path("", include("lms.trainer_urls")),
     path("", include("certificates.urls")),
     path(".well-known/", include("certificates.well_known_urls")),
 ]

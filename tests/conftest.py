@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
+from courses.models import Audience
 from lms.learning import complete_lesson
-from lms.models import Enrolment, OrganisationKind, Role
+from lms.models import Enrolment, OrganisationKind, Province, Role
 from tests.factories import (
     CataloguePageFactory,
     CoursePageFactory,
@@ -14,6 +17,8 @@ from tests.factories import (
     ModulePageFactory,
     TrainingRequirementFactory,
     UserFactory,
+    certified_trainer,
+    cohort_with_sessions,
     grant,
     organisation,
 )
@@ -145,3 +150,54 @@ def induction(course):
     return TrainingRequirementFactory(
         name="Inducción en integridad", course=course, due_days=30, recertify_months=24
     )
+
+
+@pytest.fixture
+def trainer_course(catalogue):
+    """The train-the-trainer course, valid for 24 months."""
+    course = CoursePageFactory(
+        parent=catalogue,
+        title="Formación de Formadores en Integridad",
+        slug="formacion-formadores",
+        audience=Audience.TRAINERS,
+        validity_months=24,
+    )
+    LessonPageFactory(parent=course, title="Cómo enseñar integridad", slug="ensenar")
+    return course
+
+
+@pytest.fixture
+def trainer_user(db):
+    return UserFactory(
+        email="formadora@example.pe", first_name="Carmen", last_name="Vásquez"
+    )
+
+
+@pytest.fixture
+def trainer(trainer_user, trainer_course, integrity_officer):
+    """A trainer approved 30 days ago in Jaén, listed publicly."""
+    return certified_trainer(
+        trainer_user,
+        trainer_course,
+        approved_by=integrity_officer,
+        approved_at=timezone.now() - timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def other_trainer(trainer_course, integrity_officer):
+    user = UserFactory(email="otro.formador@example.pe", first_name="Otto")
+    return certified_trainer(
+        user,
+        trainer_course,
+        approved_by=integrity_officer,
+        approved_at=timezone.now() - timedelta(days=30),
+        province=Province.CHOTA,
+        institution="Universidad Nacional Autónoma de Chota",
+    )
+
+
+@pytest.fixture
+def cohort(trainer, course):
+    """The trainer's cohort of `course` in Jaén: three weekly sessions from today."""
+    return cohort_with_sessions(trainer, course, starts_on=timezone.localdate())

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
 from lms.models import (
+    Cohort,
+    CohortSession,
+    Completion,
     Enrolment,
     Organisation,
     OrganisationKind,
     OrganisationRole,
     Person,
+    Province,
     Regime,
     StaffMember,
+    TrainerCertification,
     TrainingRequirement,
     User,
 )
@@ -205,3 +211,69 @@ class TrainingRequirementFactory(factory.django.DjangoModelFactory):
     due_days = 30
     recertify_months = 24
     applies_from = date(2026, 1, 1)
+
+
+def completion(user: User, course: CoursePage, *, at: datetime) -> Completion:
+    """Return a completion of `course` by `user` at `at`, as if earned online."""
+    enrolment, _created = Enrolment.objects.get_or_create(user=user, course=course)
+    return Completion.objects.create(enrolment=enrolment, completed_at=at, score=90)
+
+
+def certified_trainer(
+    user: User,
+    trainer_course: CoursePage,
+    *,
+    approved_by: User,
+    approved_at: datetime,
+    province: str = Province.JAEN,
+    institution: str = "Universidad Nacional de Jaén",
+    listed: bool = True,
+) -> TrainerCertification:
+    """Return an approved trainer, qualified by a completion 30 days earlier."""
+    person = Person.objects.for_user(user)
+    qualification = completion(
+        user, trainer_course, at=approved_at - timedelta(days=30)
+    )
+    return TrainerCertification.objects.create(
+        person=person,
+        qualification=qualification,
+        province=province,
+        institution=institution,
+        listed_publicly=listed,
+        approved_at=approved_at,
+        approved_by=approved_by,
+    )
+
+
+def cohort_with_sessions(
+    trainer: TrainerCertification,
+    course: CoursePage,
+    *,
+    starts_on: date,
+    sessions: int = 3,
+    **fields,
+) -> Cohort:
+    """Return an in-person cohort in Jaén with a session every week from `starts_on`."""
+    defaults = {
+        "name": f"{course.title} – Jaén",
+        "province": Province.JAEN,
+        "district": "Jaén",
+        "partner_institution": "Universidad Nacional de Jaén",
+        "capacity": 40,
+        "ends_on": starts_on + timedelta(weeks=sessions - 1),
+    }
+    cohort = Cohort.objects.create(
+        trainer=trainer,
+        course=course,
+        starts_on=starts_on,
+        **{**defaults, **fields},
+    )
+    for number in range(1, sessions + 1):
+        day = starts_on + timedelta(weeks=number - 1)
+        CohortSession.objects.create(
+            cohort=cohort,
+            number=number,
+            starts_at=timezone.make_aware(datetime.combine(day, time(9))),
+            topic=f"Sesión {number}",
+        )
+    return cohort

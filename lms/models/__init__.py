@@ -1,5 +1,15 @@
-"""Models of lms: learning (accounts, progress, completions), staff, requirements."""
+"""Models of lms: learning, staff, requirements, trainers and cohorts."""
 
+from lms.models.cohorts import (
+    Attendance,
+    Cohort,
+    CohortMode,
+    CohortSession,
+    JoinedVia,
+    Participant,
+    Province,
+    TrainerCertification,
+)
 from lms.models.learning import (
     Attempt,
     Completion,
@@ -31,6 +41,14 @@ from lms.models.staff import (
 )
 
 __all__ = [
+    "Attendance",
+    "Cohort",
+    "CohortMode",
+    "CohortSession",
+    "JoinedVia",
+    "Participant",
+    "Province",
+    "TrainerCertification",
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentStatus",

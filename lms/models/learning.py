@@ -206,12 +206,15 @@ class Completion(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="completions"
     )
-    # Null is kept for completions that come from a trainer-led group later.
+    # Null for a completion in a trainer-led cohort whose test was on paper.
     attempt = models.OneToOneField(
         Attempt, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     completed_at = models.DateTimeField(_("completed at"))
     score = models.PositiveSmallIntegerField(_("score (%)"))
+    # Set when the certificate it earned is revoked: from then on it counts
+    # for nothing (no requirement met, no trainer qualified), but it stays.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("completion")
@@ -227,5 +230,12 @@ class Completion(models.Model):
         )
 
     def is_current(self, *, today: date) -> bool:
+        if self.revoked_at:
+            return False
         ends = self.valid_until()
         return ends is None or today <= ends
+
+    def covers(self, day: date) -> bool:
+        """Whether this completion counted on `day`: earned by then, not lapsed."""
+        earned = timezone.localdate(self.completed_at) <= day
+        return earned and self.is_current(today=day)

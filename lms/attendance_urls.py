@@ -1,0 +1,5 @@
+"""Attendance sheets (phone and paper) and paper results of a cohort."""
+
+app_name = "attendance"
+
+urlpatterns: list = []

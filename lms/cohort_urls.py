@@ -1,0 +1,5 @@
+"""Trainers' cohorts: dashboard, cohort pages, participant lists, self-enrolment."""
+
+app_name = "cohorts"
+
+urlpatterns: list = []

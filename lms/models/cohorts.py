@@ -1,0 +1,386 @@
+"""Train-the-trainer: certified trainers and the groups (cohorts) they teach.
+
+A certified trainer is a person who completed a trainer course and was
+approved by the integrity officer. A cohort is one run of a course taught
+by a trainer, in person in a province or online, with sessions whose
+attendance is taken. A participant's completion in a cohort is an ordinary
+`Completion` (without an online attempt if the test was on paper), so it
+earns a certificate and meets staff requirements as online learning does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+from lms.models.learning import Completion, Enrolment, Person
+
+
+class Province(models.TextChoices):
+    """The 13 provinces of the Cajamarca department, keyed by UBIGEO code."""
+
+    CAJAMARCA = "0601", "Cajamarca"
+    CAJABAMBA = "0602", "Cajabamba"
+    CELENDIN = "0603", "Celendín"
+    CHOTA = "0604", "Chota"
+    CONTUMAZA = "0605", "Contumazá"
+    CUTERVO = "0606", "Cutervo"
+    HUALGAYOC = "0607", "Hualgayoc"
+    JAEN = "0608", "Jaén"
+    SAN_IGNACIO = "0609", "San Ignacio"
+    SAN_MARCOS = "0610", "San Marcos"
+    SAN_MIGUEL = "0611", "San Miguel"
+    SAN_PABLO = "0612", "San Pablo"
+    SANTA_CRUZ = "0613", "Santa Cruz"
+
+
+class TrainerCertificationQuerySet(models.QuerySet):
+    def active(self) -> TrainerCertificationQuerySet:
+        """Certifications not withdrawn (their qualification may still lapse)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def listed(self) -> TrainerCertificationQuerySet:
+        """Active certifications whose trainer agreed to the public list."""
+        return self.active().filter(listed_publicly=True)
+
+    def for_user(self, user) -> TrainerCertificationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person__user=user)
+
+
+class TrainerCertification(models.Model):
+    """The integrity officer's approval of a person as a certified trainer.
+
+    A withdrawal closes the row, which is kept; approving the person again
+    makes a new row, so every approval and withdrawal keeps who and when.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="trainer_certifications",
+        verbose_name=_("trainer"),
+    )
+    # The trainer-course completion that qualified the person; its
+    # certificate is the one named on approval and on cohort certificates.
+    qualification = models.ForeignKey(
+        Completion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("qualifying completion"),
+    )
+    province = models.CharField(_("province"), max_length=4, choices=Province.choices)
+    institution = models.CharField(
+        _("institution"),
+        max_length=200,
+        help_text=_("E.g. a local university or a unit of the regional government."),
+    )
+    listed_publicly = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        help_text=_("The trainer agreed to appear on the public list of trainers."),
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = TrainerCertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certified trainer")
+        verbose_name_plural = _("certified trainers")
+        ordering = ["-approved_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_trainer_certification",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(withdrawn_by__isnull=False) & ~Q(withdrawal_reason="")),
+                name="trainer_withdrawal_has_author_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether the person was a certified trainer on `day`.
+
+        Approved by then, not yet withdrawn, and holding a completion of the
+        trainer course that counts that day: the qualifying one, or a renewal.
+        """
+        if timezone.localdate(self.approved_at) > day:
+            return False
+        if self.withdrawn_at and timezone.localdate(self.withdrawn_at) <= day:
+            return False
+        completions = Completion.objects.filter(
+            enrolment__user__person=self.person_id,
+            enrolment__course_id=self.qualification.enrolment.course_id,
+            revoked_at__isnull=True,
+        ).select_related("enrolment__course")
+        return any(completion.covers(day) for completion in completions)
+
+
+class CohortMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+def new_join_token() -> str:
+    """Return the secret of a self-enrolment link: 128 random bits."""
+    return secrets.token_urlsafe(16)
+
+
+class CohortQuerySet(models.QuerySet):
+    def run_by(self, user) -> CohortQuerySet:
+        """Cohorts taught by the user under any of their certifications."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(trainer__person__user=user)
+
+
+class Cohort(models.Model):
+    """One run of a course, taught by a certified trainer to a group."""
+
+    course = models.ForeignKey(
+        CoursePage,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("course"),
+    )
+    trainer = models.ForeignKey(
+        TrainerCertification,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("trainer"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    mode = models.CharField(
+        _("mode"),
+        max_length=10,
+        choices=CohortMode.choices,
+        default=CohortMode.IN_PERSON,
+    )
+    province = models.CharField(
+        _("province"), max_length=4, choices=Province.choices, blank=True
+    )
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    venue = models.CharField(
+        _("venue"), max_length=200, blank=True, help_text=_("Address and room.")
+    )
+    partner_institution = models.CharField(
+        _("partner institution"), max_length=200, blank=True
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    join_token = models.CharField(
+        max_length=32, unique=True, default=new_join_token, editable=False
+    )
+    self_enrolment_open = models.BooleanField(_("self-enrolment open"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode=CohortMode.VIRTUAL) | ~Q(province=""),
+                name="in_person_cohort_has_a_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def place(self) -> str:
+        """Return where it is taught: "District, Province", or "Virtual"."""
+        if self.mode == CohortMode.VIRTUAL:
+            return str(CohortMode.VIRTUAL.label)
+        province = Province(self.province).label
+        if self.district and self.district != province:
+            return f"{self.district}, {province}"
+        return province
+
+    def join_path(self) -> str:
+        return reverse("cohorts:join", args=[self.join_token])
+
+
+class CohortSession(models.Model):
+    """One class of a cohort; its attendance is recorded once, then corrected."""
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Taken on the attendance sheet online")
+        PAPER = "paper", _("Typed in from the paper sheet")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    starts_at = models.DateTimeField(_("starts at"))
+    minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
+    )
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(
+        _("attendance recorded at"), null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendance recorded by"),
+    )
+    source = models.CharField(
+        _("recorded from"), max_length=10, choices=Source.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["cohort", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "number"], name="unique_session_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} – {self.number}"
+
+    @property
+    def held_on(self) -> date:
+        return timezone.localdate(self.starts_at)
+
+
+class JoinedVia(models.TextChoices):
+    LIST = "list", _("DNI list")
+    LINK = "link", _("Self-enrolment link")
+
+
+class Participant(models.Model):
+    """A person's place in a cohort, tied to their enrolment in its course."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="participants"
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="cohort_places",
+        verbose_name=_("participant"),
+    )
+    # The completion, and so the certificate, hangs on the course enrolment.
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="cohort_places"
+    )
+    joined_via = models.CharField(
+        _("joined via"), max_length=10, choices=JoinedVia.choices
+    )
+    joined_at = models.DateTimeField(_("joined at"))
+    # A test taken on paper, typed in by the trainer; an online one is an Attempt.
+    paper_score = models.PositiveSmallIntegerField(
+        _("paper test score (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    paper_score_recorded_at = models.DateTimeField(null=True, blank=True)
+    paper_score_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completion = models.OneToOneField(
+        Completion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohort_participant",
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["cohort", "person__last_names", "person__first_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "person"], name="one_place_per_person_and_cohort"
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_score__isnull=True) | Q(paper_score__lte=100),
+                name="paper_score_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.cohort}"
+
+
+class Attendance(models.Model):
+    """Whether a participant was at a session; absent rows are explicit."""
+
+    session = models.ForeignKey(
+        CohortSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendance"
+    )
+    present = models.BooleanField(_("present"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="one_mark_per_session"
+            )
+        ]

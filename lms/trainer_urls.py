@@ -1,0 +1,5 @@
+"""The public list of certified trainers."""
+
+app_name = "trainers"
+
+urlpatterns: list = []
