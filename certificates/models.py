@@ -142,7 +142,7 @@ class Certificate(models.Model):
     issuer = models.JSONField(_("issuer"), default=dict)
     # Who taught it and where, for a completion in a trainer-led cohort:
     # trainer, trainer_code, place, partner. Empty for online learning.
-    delivery = models.JSONField(_("delivery"), default=dict, blank=True)
+    delivery = models.JSONField(_("taught by"), default=dict, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(
         _("revocation reason"),

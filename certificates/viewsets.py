@@ -191,6 +191,18 @@ class CertificateInspectView(InspectView):
         )
         return format_html("{}{}", issuer.get("name", ""), signatories)
 
+    def get_delivery_display_value(self) -> str:
+        delivery = self.object.delivery
+        if not delivery:
+            return _("Online")
+        return format_html(
+            "{} ({})<br>{} – {}",
+            delivery.get("trainer", ""),
+            delivery.get("trainer_code", ""),
+            delivery.get("place", ""),
+            delivery.get("partner", ""),
+        )
+
     def get_pdf_display_value(self) -> str:
         pdf = self.object.pdf
         if not pdf:
@@ -263,6 +275,7 @@ class CertificateViewSet(ModelViewSet):
         "issued_on",
         "expires_on",
         "issuer",
+        "delivery",
         "completion",
         "revoked_at",
         "revocation_reason",

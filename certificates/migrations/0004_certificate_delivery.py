@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='certificate',
             name='delivery',
-            field=models.JSONField(blank=True, default=dict, verbose_name='delivery'),
+            field=models.JSONField(blank=True, default=dict, verbose_name='taught by'),
         ),
     ]
