@@ -28,6 +28,7 @@ def course_form(**overrides) -> dict:
             "estimated_hours": "2",
             "pass_mark": "70",
             "max_attempts": "3",
+            "cohort_attendance_percent": "80",
             "questions_per_attempt": "1",
             "certificate_title": "Ciudadano por la Integridad",
             "question_bank": streamfield(
