@@ -4,6 +4,7 @@ from lms.wagtail_hooks import (  # noqa: F401
     imports,
     invitations,
     learning,
+    materials,
     reports,
     staff,
 )
