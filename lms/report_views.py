@@ -2,12 +2,14 @@
 
 Screens show document numbers masked. Exports carry the full number, which
 HR needs to reconcile the lists with the payroll system; their heading says
-so.
+so. The reach of the trainers' cascade is reported here too, to the
+integrity officer alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -25,17 +27,24 @@ from courses.models import CoursePage
 from lms.models import (
     Assignment,
     AssignmentStatus,
+    Cohort,
     Organisation,
     Regime,
+    Role,
     StaffMember,
     TrainingRequirement,
 )
 from lms.models.staff import active_staff_q
 from lms.policies import cached_scope
+from lms.reach import AreaReach, TrainerReach, reach_by_province, reach_by_trainer
 from lms.reports import (
     NEW_HIRE_DAYS,
+    CompletedVia,
+    completed_via,
+    completed_via_q,
     completion_by_unit,
     current_assignments,
+    group_of,
     hired_within,
     overdue_assignments,
     requirement_field,
@@ -106,6 +115,14 @@ class AssignmentStatusFilterSet(AssignmentFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AssignmentStatus.choices
     )
+    completed_via = django_filters.ChoiceFilter(
+        label=_("Completed via"),
+        choices=CompletedVia.choices,
+        method="filter_completed_via",
+    )
+
+    def filter_completed_via(self, queryset: QuerySet, name: str, value: str):
+        return queryset.filter(completed_via_q(value))
 
 
 class NewHireFilterSet(ScopedFilterSet):
@@ -136,6 +153,25 @@ class NewHireFilterSet(ScopedFilterSet):
 
     def filter_days(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return hired_within(queryset, today=timezone.localdate(), days=int(value))
+
+
+def taught_courses(request) -> QuerySet[CoursePage]:
+    return CoursePage.objects.filter(pk__in=Cohort.objects.values("course")).order_by(
+        "title"
+    )
+
+
+class ReachFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), queryset=taught_courses
+    )
+    starts_on = django_filters.DateFromToRangeFilter(
+        label=_("Cohort start date"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Cohort
+        fields = []
 
 
 # Columns and export fields ---------------------------------------------------
@@ -200,6 +236,33 @@ def person_export(staff: str) -> list[tuple[str, str]]:
     ]
 
 
+def via_label(row: Assignment) -> str:
+    via = completed_via(row)
+    return str(via.label) if via else ""
+
+
+def completed_via_text(row: Assignment) -> str:
+    """Return "Online", or the group, its trainer and its place."""
+    cohort = group_of(row)
+    if cohort is None:
+        return via_label(row)
+    return _("Group: %(group)s – %(trainer)s, %(place)s") % {
+        "group": cohort.name,
+        "trainer": cohort.trainer.person.full_name,
+        "place": cohort.place(),
+    }
+
+
+def group_detail(path: str) -> Callable[[Assignment], str]:
+    """Return an export field: `path` on the row's cohort, empty without one."""
+
+    def read(row: Assignment) -> str:
+        cohort = group_of(row)
+        return multigetattr(cohort, path) if cohort else ""
+
+    return read
+
+
 ASSIGNMENT_EXPORT = [
     *person_export("staff."),
     ("requirement.name", _("Requirement")),
@@ -207,6 +270,15 @@ ASSIGNMENT_EXPORT = [
     ("cycle", _("Cycle")),
     ("due_on", _("Due date")),
 ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a report's chart: its label, length (percent of the track), figure."""
+
+    label: str
+    percent: int
+    figure: object
 
 
 class Streamed:
@@ -223,30 +295,33 @@ class Streamed:
 # Views -----------------------------------------------------------------------
 
 
-class ScopedReportView(ReportView):
-    """A report on the units the user's roles reach, exported as CSV or XLSX."""
+# An export field: a dotted path on the row, or a function of the row.
+ExportField = str | Callable[[object], object]
+
+
+class SpreadsheetReportView(ReportView):
+    """A report exported as CSV (streamed) or XLSX, with the page's filters."""
 
     header_icon = "table"
-    export_fields: list[tuple[str, str]] = []
+    export_fields: list[tuple[ExportField, str]] = []
 
     def dispatch(self, request, *args, **kwargs):
-        # Shared with the admin's menus, which ask for the same scope.
-        self.scope = cached_scope(request.user, READ_ROLES)
-        if self.scope.is_empty:
-            raise PermissionDenied
         self.today = timezone.localdate()
         return super().dispatch(request, *args, **kwargs)
 
     @property
-    def list_export(self) -> list[str]:
+    def list_export(self) -> list[ExportField]:
         return [field for field, _heading in self.export_fields]
 
     @property
-    def export_headings(self) -> dict[str, str]:
+    def export_headings(self) -> dict[ExportField, str]:
         return dict(self.export_fields)
 
-    def get_filterset_kwargs(self) -> dict:
-        return {**super().get_filterset_kwargs(), "scope": self.scope}
+    def to_row_dict(self, item) -> dict:
+        return {
+            field: field(item) if callable(field) else multigetattr(item, field)
+            for field in self.list_export
+        }
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Wagtail ignores an invalid filter and lists everything; a mistyped or
@@ -271,6 +346,20 @@ class ScopedReportView(ReportView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+class ScopedReportView(SpreadsheetReportView):
+    """A report on the units the user's roles reach."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Shared with the admin's menus, which ask for the same scope.
+        self.scope = cached_scope(request.user, READ_ROLES)
+        if self.scope.is_empty:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self) -> dict:
+        return {**super().get_filterset_kwargs(), "scope": self.scope}
+
+
 class CompletionReportView(ScopedReportView):
     """Each unit's completion of mandatory training, its sub-units included.
 
@@ -283,7 +372,7 @@ class CompletionReportView(ScopedReportView):
     page_title = _("Training completion by unit")
     index_url_name = "lms_report_completion"
     index_results_url_name = "lms_report_completion_results"
-    template_name = "lms/admin/reports/completion.html"
+    template_name = "lms/admin/reports/chart_report.html"
     results_template_name = "lms/admin/reports/completion_results.html"
     filterset_class = AssignmentFilterSet
     paginate_by = None
@@ -291,6 +380,7 @@ class CompletionReportView(ScopedReportView):
         Column("unit", label=_("Unit"), accessor="indented_name"),
         Column("assigned", label=_("Assigned")),
         Column("completed", label=_("Completed")),
+        Column("in_groups", label=_("Completed in groups")),
         Column("on_time", label=_("Completed on time")),
         Column("overdue", label=_("Overdue")),
         Column("rate", label=_("Completion rate (%)")),
@@ -300,6 +390,7 @@ class CompletionReportView(ScopedReportView):
         ("unit.name", _("Unit")),
         ("assigned", _("Assigned")),
         ("completed", _("Completed")),
+        ("in_groups", _("Completed in groups")),
         ("on_time", _("Completed on time")),
         ("overdue", _("Overdue")),
         ("rate", _("Completion rate (%)")),
@@ -318,6 +409,18 @@ class CompletionReportView(ScopedReportView):
         if self.filters.is_valid() and (unit := self.filters.form.cleaned_data["unit"]):
             units = units.filter(unit.subtree_q(""))
         return completion_by_unit(self.get_queryset(), units, today=self.today)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["bars"] = [
+            Bar(
+                row.indented_name,
+                row.rate or 0,
+                "–" if row.rate is None else f"{row.rate} %",
+            )
+            for row in context["object_list"]
+        ]
+        return context
 
 
 class OverdueReportView(ScopedReportView):
@@ -414,12 +517,17 @@ class AssignmentReportView(ScopedReportView):
         Column("requirement", label=_("Requirement"), accessor="requirement.name"),
         Column("due_on", label=_("Due date"), sort_key="due_on"),
         Column("completed_on", label=_("Completed on")),
+        Column("completed_via", label=_("Completed via"), accessor=completed_via_text),
         status_column("status", _("Status")),
         transcript_column("staff."),
     ]
     export_fields = [
         *ASSIGNMENT_EXPORT,
         ("completed_on", _("Completed on")),
+        (via_label, _("Completed via")),
+        (group_detail("name"), _("Group")),
+        (group_detail("trainer.person.full_name"), _("Trainer")),
+        (group_detail("place"), _("Place")),
         ("status", _("Status")),
     ]
     export_filename = "asignaciones"
@@ -432,3 +540,114 @@ class AssignmentReportView(ScopedReportView):
 
     def get_base_queryset(self) -> QuerySet:
         return current_assignments(self.scope, today=self.today)
+
+
+class ReachReportView(SpreadsheetReportView):
+    """How far the trainers' cascade has spread, for the integrity officer.
+
+    Trainers and cohorts belong to no unit, so no unit's role reaches them:
+    HR officers and unit heads are refused.
+    """
+
+    header_icon = "group"
+    filterset_class = ReachFilterSet
+    paginate_by = None
+    template_name = "lms/admin/reports/chart_report.html"
+    results_template_name = "lms/admin/reports/reach_results.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not cached_scope(request.user, [Role.INTEGRITY_OFFICER]).everything:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self) -> QuerySet[Cohort]:
+        return Cohort.objects.all()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("export", None)
+        context["query_string"] = params.urlencode()
+        return context
+
+
+def reach_columns(first: list[Column]) -> list[Column]:
+    return [
+        *first,
+        Column("cohorts", label=_("Cohorts"), accessor="reach.cohorts"),
+        Column("participants", label=_("Participants"), accessor="reach.participants"),
+        Column("completions", label=_("Completions"), accessor="reach.completions"),
+        Column("rate", label=_("Completion rate (%)"), accessor="reach.rate"),
+    ]
+
+
+REACH_EXPORT = [
+    ("reach.cohorts", _("Cohorts")),
+    ("reach.participants", _("Participants")),
+    ("reach.completions", _("Completions")),
+    ("reach.rate", _("Completion rate (%)")),
+]
+
+
+class ProvinceReachReportView(ReachReportView):
+    page_title = _("Train-the-trainer reach by province")
+    index_url_name = "lms_report_reach"
+    index_results_url_name = "lms_report_reach_results"
+    columns = reach_columns(
+        [
+            Column("name", label=_("Province")),
+            Column("trainers", label=_("Certified trainers today")),
+        ]
+    )
+    export_fields = [
+        ("name", _("Province")),
+        ("trainers", _("Certified trainers today")),
+        *REACH_EXPORT,
+    ]
+    export_filename = "alcance-por-provincia"
+
+    def get_filtered_queryset(self) -> list[AreaReach]:
+        rows = reach_by_province(self.get_queryset(), today=self.today)
+        return [*rows, AreaReach.total(rows)]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"][:-1]  # the total is not a bar
+        most = max((row.reach.completions for row in rows), default=0)
+        context["bars"] = [
+            Bar(
+                row.name,
+                round(100 * row.reach.completions / most) if most else 0,
+                row.reach.completions,
+            )
+            for row in rows
+        ]
+        return context
+
+
+class TrainerReachReportView(ReachReportView):
+    page_title = _("Train-the-trainer reach by trainer")
+    index_url_name = "lms_report_reach_trainers"
+    index_results_url_name = "lms_report_reach_trainers_results"
+    columns = [
+        *reach_columns(
+            [
+                Column("name", label=_("Trainer")),
+                Column("province", label=_("Province")),
+                Column("institution", label=_("Institution")),
+            ]
+        ),
+        Column("last_session", label=_("Last session")),
+    ]
+    export_fields = [
+        ("name", _("Trainer")),
+        ("province", _("Province")),
+        ("institution", _("Institution")),
+        *REACH_EXPORT,
+        ("last_session", _("Last session")),
+    ]
+    export_filename = "alcance-por-formador"
+
+    def get_filtered_queryset(self) -> list[TrainerReach]:
+        rows = reach_by_trainer(self.get_queryset(), now=timezone.now())
+        return [*rows, TrainerReach.total(rows)]

@@ -10,7 +10,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from lms import report_views
+from lms.models import Role
 from lms.permissions import ADMIN_ACCESS, OrganisationRoleBackend
+from lms.policies import roles_of
 
 # (URL slug and name suffix, view, menu label, icon, menu order)
 REPORTS = [
@@ -18,6 +20,11 @@ REPORTS = [
     ("overdue", report_views.OverdueReportView, _("Overdue training"), 2010),
     ("new_hires", report_views.NewHiresReportView, _("New hires"), 2020),
     ("assignments", report_views.AssignmentReportView, _("Training assignments"), 2030),
+]
+# The trainers' cascade, by province and by trainer: one menu item leads to both.
+REACH_REPORTS = [
+    ("reach", report_views.ProvinceReachReportView),
+    ("reach_trainers", report_views.TrainerReachReportView),
 ]
 
 
@@ -31,10 +38,17 @@ class HRReportMenuItem(MenuItem):
         )
 
 
+class ReachMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        user = request.user
+        return user.is_superuser or Role.INTEGRITY_OFFICER in roles_of(user)
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     urls = []
-    for name, view, _label, _order in REPORTS:
+    views = [(name, view) for name, view, _label, _order in REPORTS]
+    for name, view in views + REACH_REPORTS:
         slug = name.replace("_", "-")
         urls += [
             path(f"hr-reports/{slug}/", view.as_view(), name=f"lms_report_{name}"),
@@ -61,4 +75,15 @@ for _name, _view, _label, _order in REPORTS:
     hooks.register(
         "register_reports_menu_item",
         partial(report_menu_item, _name, _label, _view.header_icon, _order),
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_reach_menu_item() -> MenuItem:
+    return ReachMenuItem(
+        _("Train-the-trainer reach"),
+        reverse("lms_report_reach"),
+        name="hr-report-reach",
+        icon_name=report_views.ReachReportView.header_icon,
+        order=2040,
     )
