@@ -16,7 +16,7 @@ from courses import quizzes
 from courses.models import CoursePage
 from lms.completions import record_completion
 from lms.learning import progress_for
-from lms.models import Attempt, Completion, Enrolment, renewal_window
+from lms.models import Attempt, Completion, Enrolment, Participant, renewal_window
 
 
 class AssessmentError(Exception):
@@ -102,7 +102,7 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
     where = standing_for(enrolment, today=today)
     if where.current and not where.renewable:
         raise AssessmentError(_("You have already completed this course."))
-    if not progress_for(enrolment).all_lessons_done:
+    if not _in_a_cohort(enrolment) and not progress_for(enrolment).all_lessons_done:
         raise AssessmentError(_("Read every lesson before taking the assessment."))
     if not attempts_left(course=course, used=where.attempts_used):
         raise AssessmentError(
@@ -117,13 +117,25 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
         raise AssessmentError(_("This course has no assessment yet."))
 
 
+def _in_a_cohort(enrolment: Enrolment) -> bool:
+    """Whether the learner is taking the course in a cohort, not yet completed.
+
+    A cohort's lessons are taught in class, where the online reading
+    progress is not kept, so its participants may take the assessment online
+    without having read the lessons here.
+    """
+    return Participant.objects.filter(enrolment=enrolment, completion=None).exists()
+
+
 def submit_attempt(
     *, attempt: Attempt, submitted: dict[str, list[str]], now: datetime
 ) -> Attempt:
     """Score the attempt once; record the completion if it passes.
 
     The attempt is closed by a conditional UPDATE, so of two simultaneous
-    submissions (two tabs, a double click) exactly one is scored.
+    submissions (two tabs, a double click) exactly one is scored. A passed
+    attempt of a cohort participant completes the course only under the
+    cohort's rule, which also asks for attendance: their cohort is evaluated.
     """
     if not attempt.is_open:
         raise AssessmentError(_("This attempt has already been submitted."))
@@ -144,11 +156,22 @@ def submit_attempt(
         if not closed:
             raise AssessmentError(_("This attempt has already been submitted."))
         if passed:
-            record_completion(
-                enrolment=attempt.enrolment,
-                attempt=attempt,
-                score=result.percent,
-                now=now,
-            )
+            _complete(attempt, score=result.percent, now=now)
     attempt.refresh_from_db()
     return attempt
+
+
+def _complete(attempt: Attempt, *, score: int, now: datetime) -> None:
+    """Record the completion the passed attempt earns, or evaluate its cohorts."""
+    # lms.attendance builds on this module's standing rule, so it is imported
+    # here rather than at the top, where the two would import each other.
+    from lms.attendance import evaluate_cohort
+
+    places = Participant.objects.filter(enrolment=attempt.enrolment, completion=None)
+    cohorts = [place.cohort for place in places.select_related("cohort__course")]
+    if not cohorts:
+        record_completion(
+            enrolment=attempt.enrolment, attempt=attempt, score=score, now=now
+        )
+    for cohort in cohorts:
+        evaluate_cohort(cohort=cohort, now=now)
