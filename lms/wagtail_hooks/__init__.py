@@ -7,4 +7,5 @@ from lms.wagtail_hooks import (  # noqa: F401
     materials,
     reports,
     staff,
+    trainers,
 )
