@@ -18,7 +18,7 @@ import string
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -97,11 +97,14 @@ class PrintBlock:
 
     @cached_property
     def image_data_uri(self) -> str:
-        """Return the image at print size, inlined; "" if its file is gone."""
+        """Return the image at print size, inlined; "" if it is gone."""
+        image = self.value["image"]
+        if image is None:
+            return ""
         try:
-            rendition = self.value["image"].get_rendition(PRINT_RENDITION)
+            rendition = image.get_rendition(PRINT_RENDITION)
         except SourceImageIOError:
-            logger.warning("The original of image %s is missing.", self.value["image"])
+            logger.warning("The original of image %s is missing.", image.pk)
             return ""
         return stored_image_data_uri(rendition.file.name)
 
@@ -138,9 +141,8 @@ class Session:
 
     @property
     def minutes(self) -> int:
-        return sum(item.lesson.minutes for item in self.lessons) + (
-            self.assessment_minutes
-        )
+        lessons = sum(item.lesson.minutes for item in self.lessons)
+        return lessons + self.assessment_minutes
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,10 @@ class Material:
     questions: tuple[Question, ...]
     attachments: tuple[Attachment, ...]
     published_at: datetime | None
-    lessons: tuple[LessonMaterial, ...] = field(init=False)
 
-    def __post_init__(self) -> None:
-        lessons = tuple(item for section in self.sections for item in section.lessons)
-        object.__setattr__(self, "lessons", lessons)
+    @property
+    def lessons(self) -> list[LessonMaterial]:
+        return [item for section in self.sections for item in section.lessons]
 
     @property
     def lesson_minutes(self) -> int:

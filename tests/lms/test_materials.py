@@ -415,6 +415,23 @@ def test_a_file_missing_from_storage_is_left_out_of_the_zip(material_course, law
     assert "integridad-aula-participante.pdf" in names
 
 
+def test_a_deleted_document_or_missing_image_file_leaves_the_rest(
+    material_course, law, photo
+):
+    law.delete()
+    photo.file.storage.delete(photo.file.name)
+
+    pdf = participant_pdf(material_course)
+    files = zip_contents(material_zip(material_course))
+
+    text = pdf_text(pdf)
+    assert image_count(pdf) == 0
+    assert "Fachada de la sede" in text  # the alternative text stands in
+    assert "Texto de la Ley 27815" not in text
+    assert "Bienvenidos al curso de integridad." in text
+    assert not [name for name in files if name.startswith(("documentos/", "imagenes/"))]
+
+
 def test_repeated_downloads_reuse_the_pdf_until_a_publish(
     material_course, count_renders
 ):
