@@ -40,7 +40,6 @@ from lms.viewsets import title_column
 
 NAMESPACE = "lms_trainers"
 INDEX = f"{NAMESPACE}:index"
-DETAILS = ["person", "approved_by", "withdrawn_by"]
 
 # The registry belongs to the integrity officer alone: HR officers and unit
 # heads hold no part of it.
@@ -81,11 +80,11 @@ def valid_today(certification: TrainerCertification) -> bool:
 def qualification_label(completion: Completion) -> str:
     """Describe a completion to choose: holder, masked document, course, date."""
     user = completion.enrolment.user
+    # Someone never approved may have no person yet: approval makes one.
     person = getattr(user, "person", None)
-    document = person.masked_document() if person else ""
     parts = [
-        trainers.holder_name(user),
-        document,
+        person.full_name if person else str(user),
+        person.masked_document() if person else "",
         completion.enrolment.course.title,
         short_date(timezone.localdate(completion.completed_at)),
     ]
@@ -181,7 +180,7 @@ def approve(request: HttpRequest) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "change")
     certification = get_object_or_404(
-        TrainerCertification.objects.select_related(*DETAILS), pk=pk
+        TrainerCertification.objects.select_related("person", "approved_by"), pk=pk
     )
     if not certification.is_active:
         messages.error(request, str(trainers.already_withdrawn(certification)))

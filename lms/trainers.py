@@ -55,16 +55,10 @@ def eligible_qualifications(*, today: date) -> list[Completion]:
     for completion in completions:
         latest.setdefault(completion.enrolment_id, completion)
     current = [each for each in latest.values() if each.is_current(today=today)]
-    return sorted(current, key=lambda each: holder_sort_key(each.enrolment.user))
+    return sorted(current, key=lambda each: _holder_sort_key(each.enrolment.user))
 
 
-def holder_name(user: User) -> str:
-    """Return the name of the account's person, or of the account itself."""
-    person = getattr(user, "person", None)
-    return person.full_name if person else str(user)
-
-
-def holder_sort_key(user: User) -> tuple[str, str]:
+def _holder_sort_key(user: User) -> tuple[str, str]:
     person = getattr(user, "person", None)
     if person:
         return (person.last_names.lower(), person.first_names.lower())
