@@ -571,21 +571,16 @@ class ReachReportView(SpreadsheetReportView):
         return context
 
 
-def reach_columns(first: list[Column]) -> list[Column]:
-    return [
-        *first,
-        Column("cohorts", label=_("Cohorts"), accessor="reach.cohorts"),
-        Column("participants", label=_("Participants"), accessor="reach.participants"),
-        Column("completions", label=_("Completions"), accessor="reach.completions"),
-        Column("rate", label=_("Completion rate (%)"), accessor="reach.rate"),
-    ]
-
-
-REACH_EXPORT = [
+# The figures of a row's Reach, shared by both views' tables and exports.
+REACH_FIGURES = [
     ("reach.cohorts", _("Cohorts")),
     ("reach.participants", _("Participants")),
     ("reach.completions", _("Completions")),
     ("reach.rate", _("Completion rate (%)")),
+]
+REACH_COLUMNS = [
+    Column(path.removeprefix("reach."), label=label, accessor=path)
+    for path, label in REACH_FIGURES
 ]
 
 
@@ -593,16 +588,15 @@ class ProvinceReachReportView(ReachReportView):
     page_title = _("Train-the-trainer reach by province")
     index_url_name = "lms_report_reach"
     index_results_url_name = "lms_report_reach_results"
-    columns = reach_columns(
-        [
-            Column("name", label=_("Province")),
-            Column("trainers", label=_("Certified trainers today")),
-        ]
-    )
+    columns = [
+        Column("name", label=_("Province")),
+        Column("trainers", label=_("Certified trainers today")),
+        *REACH_COLUMNS,
+    ]
     export_fields = [
         ("name", _("Province")),
         ("trainers", _("Certified trainers today")),
-        *REACH_EXPORT,
+        *REACH_FIGURES,
     ]
     export_filename = "alcance-por-provincia"
 
@@ -630,20 +624,17 @@ class TrainerReachReportView(ReachReportView):
     index_url_name = "lms_report_reach_trainers"
     index_results_url_name = "lms_report_reach_trainers_results"
     columns = [
-        *reach_columns(
-            [
-                Column("name", label=_("Trainer")),
-                Column("province", label=_("Province")),
-                Column("institution", label=_("Institution")),
-            ]
-        ),
+        Column("name", label=_("Trainer")),
+        Column("province", label=_("Province")),
+        Column("institution", label=_("Institution")),
+        *REACH_COLUMNS,
         Column("last_session", label=_("Last session")),
     ]
     export_fields = [
         ("name", _("Trainer")),
         ("province", _("Province")),
         ("institution", _("Institution")),
-        *REACH_EXPORT,
+        *REACH_FIGURES,
         ("last_session", _("Last session")),
     ]
     export_filename = "alcance-por-formador"
