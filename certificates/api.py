@@ -17,6 +17,16 @@ from certificates.models import Status as CertificateStatus
 api = NinjaAPI(title="Integridad Cajamarca", version="1", urls_namespace="api-v1")
 
 
+class DeliveryOut(Schema):
+    """Who taught the course and where, for a certificate earned in a group."""
+
+    trainer: str = ""
+    trainer_code: str = ""
+    place: str = ""
+    partner: str = ""
+    cohort: str = ""
+
+
 class CertificateOut(Schema):
     code: str
     status: CertificateStatus
@@ -32,6 +42,8 @@ class CertificateOut(Schema):
     issuer_name: str
     verification_url: str
     pdf_sha256: str | None
+    # Only for a certificate earned in a trainer-led group; absent otherwise.
+    delivery: DeliveryOut | None = None
 
 
 class Problem(Schema):
@@ -43,13 +55,17 @@ class Problem(Schema):
     response={200: CertificateOut, 400: Problem, 404: Problem, 429: Problem},
     url_name="certificate",
     summary="Verify a certificate",
+    # Leaves out `delivery` for online certificates, as answers were before it.
+    exclude_unset=True,
 )
 def certificate(request: HttpRequest, code: str, response: HttpResponse):
     """Return a certificate's status and public details by its code.
 
     The code may be typed loosely (lower case, spaces, O for 0); the answer
-    gives it in canonical form. Each client address may verify a limited
-    number of codes per minute; over it, wait Retry-After seconds.
+    gives it in canonical form. A certificate earned in a trainer-led group
+    also says who taught it, where and with whom (`delivery`). Each client
+    address may verify a limited number of codes per minute; over it, wait
+    Retry-After seconds.
     """
     found = _find(request, code, response)
     if isinstance(found, Status):
@@ -60,7 +76,7 @@ def certificate(request: HttpRequest, code: str, response: HttpResponse):
 def public_details(certificate: Certificate, *, today: date) -> dict:
     """Return what anyone may know of a certificate: nothing more than its page."""
     revoked_at = certificate.revoked_at
-    return {
+    details = {
         "code": certificate.code,
         "status": certificate.status(today=today),
         "holder_name": certificate.holder_name,
@@ -76,6 +92,9 @@ def public_details(certificate: Certificate, *, today: date) -> dict:
         "verification_url": certificate.verification_url(),
         "pdf_sha256": certificate.pdf_sha256 or None,
     }
+    if certificate.delivery:
+        details["delivery"] = certificate.delivery
+    return details
 
 
 VC_JWT_RESPONSE = {

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Case, Max, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -17,7 +17,14 @@ from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import deliver_certificate
 from courses.models import CoursePage
-from lms.models import Completion, Person, User, renewal_window
+from lms.models import (
+    Completion,
+    Participant,
+    Person,
+    TrainerCertification,
+    User,
+    renewal_window,
+)
 
 # A new code colliding with an existing one is a 1-in-2^80 event; a second
 # collision in a row would mean a broken random source, so it is not retried.
@@ -56,6 +63,7 @@ def issue_certificate(
     issued_on: date,
     score: int | None,
     completion: Completion | None = None,
+    delivery: dict | None = None,
 ) -> Certificate:
     """Return the holder's certificate for the period `issued_on` falls in.
 
@@ -93,6 +101,7 @@ def issue_certificate(
         "issued_on": issued_on,
         "expires_on": course.validity_ends(issued_on),
         "issuer": issuer_snapshot(course),
+        "delivery": delivery or {},
     }
     for _attempt in range(CODE_ATTEMPTS):
         try:
@@ -110,15 +119,61 @@ def issue_certificate(
 
 
 def issue_for_completion(completion: Completion) -> Certificate:
-    """Issue the certificate a passed online assessment earns."""
+    """Issue the certificate a completion earns, online or in a cohort."""
     enrolment = completion.enrolment
+    issued_on = timezone.localdate(completion.completed_at)
     return issue_certificate(
         person=Person.objects.for_user(enrolment.user),
         course=enrolment.course,
-        issued_on=timezone.localdate(completion.completed_at),
+        issued_on=issued_on,
         score=completion.score,
         completion=completion,
+        delivery=delivery_of(completion, day=issued_on),
     )
+
+
+def delivery_of(completion: Completion, *, day: date) -> dict:
+    """Return who taught the course and where, for a cohort's completion; else {}."""
+    participant = (
+        Participant.objects.filter(completion=completion)
+        .select_related(
+            "cohort__trainer__person", "cohort__trainer__qualification__enrolment"
+        )
+        .first()
+    )
+    if participant is None:
+        return {}
+    cohort = participant.cohort
+    return {
+        "trainer": cohort.trainer.person.full_name,
+        "trainer_code": trainer_code(cohort.trainer, day=day),
+        "place": cohort.place(),
+        "partner": cohort.partner_institution,
+        "cohort": cohort.name,
+    }
+
+
+def trainer_code(trainer: TrainerCertification, *, day: date) -> str:
+    """Return the code of the trainer's own certificate in force on `day`, or "".
+
+    That is the certificate of the trainer course held that day, neither
+    revoked nor replaced: preferably the one the approval named, else the
+    latest (a renewal, or the re-issue of the named one).
+    """
+    qualification = trainer.qualification
+    certificate = (
+        Certificate.objects.filter(
+            person=trainer.person_id,
+            course=qualification.enrolment.course_id,
+            revoked_at=None,
+            superseded_by=None,
+            issued_on__lte=day,
+        )
+        .filter(Q(expires_on=None) | Q(expires_on__gte=day))
+        .order_by(Case(When(completion=qualification, then=0), default=1), "-issued_on")
+        .first()
+    )
+    return certificate.code if certificate else ""
 
 
 @transaction.atomic
@@ -126,8 +181,8 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
     """Replace the certificate with a new one bearing the holder's current data.
 
     The holder's name and document are read afresh from the person, which is
-    what a re-issue is for. The course details, score and expiry date are
-    carried over as earned: a correction never extends validity, and an expired
+    what a re-issue is for. The course details, who taught it, score and
+    expiry date are carried over as earned: a correction never extends validity, and an expired
     certificate is renewed only by taking the course again. The issuer is the
     day's, as on any certificate issued today. The old certificate stays,
     marked as superseded by the new one, and keeps the completion that earned it.
@@ -167,6 +222,7 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
         issued_on=issued_on,
         expires_on=old.expires_on,
         issuer=issuer_snapshot(course),
+        delivery=old.delivery,
     )
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
