@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from certificates.demo import ensure_demo_certificates
 from lms import demo
+from lms.demo_cohorts import ensure_cohort_demo
 from lms.demo_staff import ensure_staff_demo
 from lms.models import User
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 now=timezone.now(),
                 revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
             )
+            cascade = ensure_cohort_demo(now=timezone.now())
         self.stdout.write(
             _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
@@ -67,6 +69,10 @@ class Command(BaseCommand):
                 "assignments: %(assignments)d."
             )
             % staffing
+        )
+        self.stdout.write(
+            _("Certified trainers: %(trainers)d; new trainer cohorts: %(cohorts)d.")
+            % cascade
         )
         self.stdout.write(_("Demo accounts (email / password / role):"))
         for account in accounts:
