@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from django.core.cache import cache
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -78,7 +79,7 @@ class Attachment:
 
     name: str
     title: str
-    file: Any
+    file: FieldFile
     lessons: tuple[str, ...]
 
 
