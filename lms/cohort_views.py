@@ -1,0 +1,312 @@
+"""The trainer's pages (dashboard, cohorts, participant lists) and the join link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lms import cohorts, participant_lists
+from lms.attendance import with_present_count
+from lms.cohort_forms import CohortForm, ParticipantListForm, SessionFormSet
+from lms.models import Cohort, TrainerCertification
+from lms.participant_lists import ListedPerson
+from lms.qr import qr_svg
+from lms.spreadsheets import RowError
+
+TICKET_SALT = "lms.cohort_participants"
+TICKET_MAX_AGE = 24 * 60 * 60
+
+TrainerView = Callable[..., HttpResponse]
+
+
+def trainer_required(view: TrainerView) -> TrainerView:
+    """Let in certified trainers only, passing the view their certification."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        certification = cohorts.certification_for(request.user)
+        if certification is None:
+            return refused(
+                request,
+                _(
+                    "These pages are for certified integrity trainers. Complete "
+                    "the trainer course; the integrity office then approves you."
+                ),
+            )
+        return view(request, certification, *args, **kwargs)
+
+    return wrapped
+
+
+def refused(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "lms/trainer/refused.html", {"reason": reason}, status=403)
+
+
+def _lapsed(certification: TrainerCertification) -> bool:
+    return not certification.is_valid_on(timezone.localdate())
+
+
+def _refused_lapsed(request: HttpRequest) -> HttpResponse:
+    return refused(
+        request,
+        _(
+            "Your trainer certification is not valid today, so you cannot open "
+            "cohorts or enrol participants. Renew the trainer course."
+        ),
+    )
+
+
+def _get_cohort_for_trainer(request: HttpRequest, cohort_id: int) -> Cohort:
+    """Return the trainer's own cohort; anyone else's is a 404."""
+    return get_object_or_404(
+        Cohort.objects.run_by(request.user).select_related("course", "trainer__person"),
+        pk=cohort_id,
+    )
+
+
+@trainer_required
+def dashboard(
+    request: HttpRequest, certification: TrainerCertification
+) -> HttpResponse:
+    return render(
+        request,
+        "lms/trainer/dashboard.html",
+        {
+            "certification": certification,
+            "cohorts": cohorts.with_figures(Cohort.objects.run_by(request.user)),
+            "valid_today": not _lapsed(certification),
+        },
+    )
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, certification: TrainerCertification) -> HttpResponse:
+    if _lapsed(certification):
+        return _refused_lapsed(request)
+    return _cohort_form(request, Cohort(trainer=certification))
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def edit(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    return _cohort_form(request, _get_cohort_for_trainer(request, cohort_id))
+
+
+def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    """Show or save the cohort with its sessions, all of it or nothing."""
+    data = request.POST if request.method == "POST" else None
+    form = CohortForm(data, instance=cohort)
+    # The sessions are checked against the dates the cohort's form cleaned.
+    valid = form.is_valid()
+    sessions = SessionFormSet(data, instance=form.instance)
+    if not (sessions.is_valid() and valid):
+        return render(
+            request,
+            "lms/trainer/cohort_form.html",
+            {"form": form, "sessions": sessions, "cohort": cohort},
+        )
+    cohort = cohorts.save_cohort(
+        cohort=form.save(commit=False),
+        sessions=sessions.save(commit=False),
+        removed=sessions.deleted_objects,
+    )
+    messages.success(request, _("Cohort saved."))
+    return redirect("cohorts:detail", cohort.pk)
+
+
+@trainer_required
+def detail(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    cohort = _get_cohort_for_trainer(request, cohort_id)
+    return _render_detail(request, certification, cohort, ParticipantListForm())
+
+
+def _render_detail(
+    request: HttpRequest,
+    certification: TrainerCertification,
+    cohort: Cohort,
+    list_form: ParticipantListForm,
+    list_errors: list[RowError] = (),
+) -> HttpResponse:
+    sessions = list(with_present_count(cohort.sessions.all()))
+    return render(
+        request,
+        "lms/trainer/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "sessions": sessions,
+            "sessions_recorded": sum(1 for s in sessions if s.recorded_at),
+            "participants": list(cohorts.participants_of(cohort)),
+            "join_url": cohorts.join_url(cohort),
+            "list_form": list_form,
+            "list_errors": list_errors,
+            "valid_today": not _lapsed(certification),
+        },
+    )
+
+
+@trainer_required
+@require_POST
+def add_participants(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    """Check a pasted or uploaded list and preview what confirming it would do."""
+    cohort = _get_cohort_for_trainer(request, cohort_id)
+    if _lapsed(certification):
+        return _refused_lapsed(request)
+    form = ParticipantListForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, certification, cohort, form)
+    people, errors = participant_lists.parse_list(form.cleaned_data["sheet"])
+    # The readable rows are matched too, so that every error shows at once.
+    plan = cohorts.plan_participants(cohort=cohort, people=people)
+    errors = sorted([*errors, *plan.errors], key=lambda error: error.row or 0)
+    if errors:
+        return _render_detail(request, certification, cohort, form, errors)
+    return render(
+        request,
+        "lms/trainer/participants_preview.html",
+        {"cohort": cohort, "plan": plan, "ticket": _ticket(request, cohort, people)},
+    )
+
+
+@trainer_required
+@require_POST
+def confirm_participants(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    cohort = _get_cohort_for_trainer(request, cohort_id)
+    if _lapsed(certification):
+        return _refused_lapsed(request)
+    people = _people_in_ticket(request, cohort)
+    if people is None:
+        messages.error(request, _("The list has expired; send it again."))
+        return redirect("cohorts:detail", cohort.pk)
+    plan = cohorts.add_participants(cohort=cohort, people=people, now=timezone.now())
+    if plan.errors:
+        form = ParticipantListForm()
+        return _render_detail(request, certification, cohort, form, plan.errors)
+    messages.success(
+        request,
+        _(
+            "%(enrolled)s people enrolled, %(invited)s of them invited by email "
+            "to open their account; %(already)s were already in the cohort."
+        )
+        % {
+            "enrolled": len(plan.places),
+            "invited": len(plan.invite),
+            "already": len(plan.already),
+        },
+    )
+    return redirect("cohorts:detail", cohort.pk)
+
+
+def _ticket(request: HttpRequest, cohort: Cohort, people: list[ListedPerson]) -> str:
+    """Sign the checked list, for this trainer and cohort, for the confirmation."""
+    return signing.dumps(
+        [person.as_dict() for person in people],
+        salt=f"{TICKET_SALT}:{cohort.pk}:{request.user.pk}",
+        compress=True,
+    )
+
+
+def _people_in_ticket(
+    request: HttpRequest, cohort: Cohort
+) -> list[ListedPerson] | None:
+    try:
+        rows = signing.loads(
+            request.POST.get("ticket", ""),
+            salt=f"{TICKET_SALT}:{cohort.pk}:{request.user.pk}",
+            max_age=TICKET_MAX_AGE,
+        )
+    except signing.BadSignature:
+        return None
+    return [ListedPerson(**row) for row in rows]
+
+
+@trainer_required
+@require_POST
+def self_enrolment(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    """Open or close the cohort's self-enrolment link."""
+    cohort = _get_cohort_for_trainer(request, cohort_id)
+    is_open = request.POST.get("open") == "1"
+    cohorts.set_self_enrolment(cohort=cohort, is_open=is_open)
+    if is_open:
+        messages.success(request, _("The self-enrolment link is open."))
+    else:
+        messages.success(request, _("The self-enrolment link is closed."))
+    return redirect("cohorts:detail", cohort.pk)
+
+
+@trainer_required
+def qr(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
+    """Show the join link as a large QR code, for the classroom's screen."""
+    cohort = _get_cohort_for_trainer(request, cohort_id)
+    url = cohorts.join_url(cohort)
+    return render(
+        request,
+        "lms/trainer/cohort_qr.html",
+        # The SVG is drawn here from the cohort's own link, not from input.
+        {"cohort": cohort, "join_url": url, "qr": mark_safe(qr_svg(url))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the cohort the link leads to and, on POST, give the user a place."""
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("course", "trainer__person"), join_token=token
+    )
+    if request.method == "GET":
+        return _render_join(request, cohort)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    try:
+        _place, is_new = cohorts.join_cohort(
+            cohort=cohort, user=request.user, now=timezone.now()
+        )
+    except cohorts.JoinError as error:
+        return _render_join(request, cohort, error=str(error))
+    if is_new:
+        messages.success(
+            request, _("You joined the cohort %(name)s.") % {"name": cohort.name}
+        )
+    else:
+        messages.info(request, _("You are already in this cohort."))
+    return redirect(cohort.course.url or "lms:my_courses")
+
+
+def _render_join(request: HttpRequest, cohort: Cohort, error: str = "") -> HttpResponse:
+    place = None
+    if request.user.is_authenticated:
+        place = cohort.participants.filter(person__user=request.user).first()
+    return render(
+        request,
+        "lms/trainer/cohort_join.html",
+        {
+            "cohort": cohort,
+            "place": place,
+            "full": cohort.participants.count() >= cohort.capacity,
+            "error": error,
+        },
+    )
