@@ -5,13 +5,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
+from certificates.models import Certificate
 from courses.models import CataloguePage, CoursePage, LessonPage
 from lms.demo import ACCOUNTS, DEMO_PASSWORD
 from lms.demo_staff import INDUCTION_SLUG
 from lms.models import (
     Assignment,
+    Cohort,
     OrganisationRole,
+    Participant,
     StaffMember,
+    TrainerCertification,
     TrainingRequirement,
     User,
 )
@@ -183,3 +187,36 @@ def test_it_seeds_units_staff_rules_and_roles_once(settings, tmp_path):
     hr_social = User.objects.get(email="rrhh.social@demo.regioncajamarca.pe")
     scope = scope_for(hr_social)
     assert set(scope.staff().values_list("unit__code", flat=True)) == {"GRDS"}
+
+
+def test_it_seeds_a_certified_trainer_and_her_cohorts_once(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+    induction = {**COURSE, "slug": INDUCTION_SLUG, "validity_months": 24}
+    trainers = {
+        **COURSE,
+        "slug": "formacion-formadores-integridad",
+        "audience": "trainers",
+        "validity_months": 24,
+    }
+    for course in (induction, trainers):
+        (tmp_path / f"{course['slug']}.json").write_text(
+            json.dumps(course), encoding="utf-8"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", courses_dir=tmp_path)
+    call_command("seed_demo", courses_dir=tmp_path)
+
+    trainer = TrainerCertification.objects.get()
+    assert trainer.person.user.email == "formadora@demo.regioncajamarca.pe"
+    assert trainer.is_valid_on(date.today())
+    finished, under_way = Cohort.objects.order_by("starts_on")
+    assert finished.participants.exclude(completion=None).count() == 4
+    assert under_way.participants.count() == 8
+    assert under_way.self_enrolment_open
+    demo_emails = {account.email for account in ACCOUNTS}
+    assert not Participant.objects.filter(person__user__email__in=demo_emails)
+    certificates = Certificate.objects.exclude(delivery={})
+    assert certificates.count() == 4
+    assert {c.delivery["place"] for c in certificates} == {"Celendín"}
