@@ -21,8 +21,8 @@ from lms.spreadsheets import EXTENSIONS, Sheet, SpreadsheetError, read_sheet
 MAX_LIST_BYTES = 2 * 1024 * 1024
 MAX_SESSION_NUMBER = 200
 # Blank session rows offered, since adding rows would need JavaScript.
-EXTRA_SESSIONS_NEW = 3
-EXTRA_SESSIONS_EDIT = 2
+EXTRA_SESSIONS_NEW = 2
+EXTRA_SESSIONS_EDIT = 1
 
 
 class DateInput(forms.DateInput):
@@ -165,6 +165,7 @@ SessionFormSet = forms.inlineformset_factory(
     min_num=1,
     validate_min=True,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.attendance import with_attended, with_rates
@@ -380,4 +381,12 @@ def join_cohort(
             raise JoinError(_("The trainer has closed this cohort's link."))
         if locked.participants.count() >= locked.capacity:
             raise JoinError(_("This cohort is full."))
+        # As on the trainer's list: a lapsed trainer takes no new participants.
+        if not locked.trainer.is_valid_on(timezone.localdate(now)):
+            raise JoinError(
+                _(
+                    "The trainer's certification is not valid today, so the "
+                    "cohort takes no new participants. Ask your trainer."
+                )
+            )
         return _place(locked, person, JoinedVia.LINK, now=now), True

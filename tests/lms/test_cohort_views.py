@@ -184,6 +184,12 @@ def test_the_dashboard_shows_participants_and_rates(trainer_client, cohort):
     assert "1 / 40" in response.content.decode()
 
 
+def test_the_dashboard_links_to_each_courses_material(trainer_client, cohort):
+    page = trainer_client.get(reverse("cohorts:dashboard")).content.decode()
+    for name in ("participant_pdf", "facilitator_pdf", "zip"):
+        assert reverse(f"materials:{name}", args=[cohort.course.pk]) in page
+
+
 def test_a_trainer_whose_certification_lapsed_sees_no_create_button(
     trainer_client, trainer
 ):

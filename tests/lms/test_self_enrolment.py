@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lms import cohorts
 from lms.models import JoinedVia, Participant, Person
@@ -106,6 +108,16 @@ def test_a_full_cohort_says_so_and_joins_nobody(
     response = learner_client.post(join_url(cohort))
     assert "This cohort is full." in response.content.decode()
     assert cohort.participants.count() == 1
+
+
+def test_a_trainer_whose_certification_lapsed_takes_nobody_by_the_link(
+    learner_client, cohort, english
+):
+    cohort.trainer.approved_at = timezone.now() + timedelta(days=1)
+    cohort.trainer.save()
+    response = learner_client.post(join_url(cohort))
+    assert "certification is not valid today" in response.content.decode()
+    assert cohort.participants.count() == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
