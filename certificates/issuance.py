@@ -182,10 +182,11 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
 
     The holder's name and document are read afresh from the person, which is
     what a re-issue is for. The course details, who taught it, score and
-    expiry date are carried over as earned: a correction never extends validity, and an expired
-    certificate is renewed only by taking the course again. The issuer is the
-    day's, as on any certificate issued today. The old certificate stays,
-    marked as superseded by the new one, and keeps the completion that earned it.
+    expiry date are carried over as earned: a correction never extends
+    validity, and an expired certificate is renewed only by taking the course
+    again. The issuer is the day's, as on any certificate issued today. The
+    old certificate stays, marked as superseded by the new one, and keeps the
+    completion that earned it.
     """
     old = (
         Certificate.objects.select_for_update(of=("self",))

@@ -182,6 +182,25 @@ def test_the_completion_of_a_participant_is_announced(
     assert Completion.objects.filter(enrolment__course=course).count() == 1
 
 
+def test_the_cohort_page_states_the_rule_and_links_every_sheet(
+    trainer_client, held, group, trainer_user
+):
+    record_attendance(
+        session=held.sessions.get(number=1),
+        present={group[0].pk},
+        by=trainer_user,
+        now=timezone.now(),
+    )
+    html = trainer_client.get(reverse("cohorts:detail", args=[held.pk])).content
+    html = html.decode()
+    percent = held.course.cohort_attendance_percent
+    assert f"{percent} % of the sessions and a passed assessment" in html
+    for number in (1, 2, 3):
+        assert sheet_url(held, number) in html
+    assert pdf_url(held) in html and paper_url(held) in html
+    assert "1 of 3 present" in html
+
+
 # The printable sheet
 
 
