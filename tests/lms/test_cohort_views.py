@@ -478,6 +478,7 @@ def test_a_pasted_list_is_previewed_then_enrolled(
     preview = post_list(trainer_client, cohort, pasted=pasted)
 
     assert preview.status_code == 200
+    assert "staff@regioncajamarca.gob.pe" not in preview.content.decode()
     plan = preview.context["plan"]
     assert (len(plan.enrol), len(plan.invite)) == (1, 2)
     assert cohort.participants.count() == 0
