@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from courses.models import CoursePage, LessonPage
 from courses.quizzes import score
 from lms import assessment, learning
-from lms.models import Attempt, Completion, Enrolment
+from lms.models import (
+    Attempt,
+    Completion,
+    Enrolment,
+    Participant,
+    TrainerCertification,
+)
 
 
 def _live_course(course_id: int) -> CoursePage:
@@ -186,6 +192,9 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "course": enrolment.course,
             "result": result,
+            # In a trainer's cohort a pass completes the course only with
+            # enough attendance, so a passed attempt may not count yet.
+            "counted": Completion.objects.filter(attempt=attempt).exists(),
             **learning_context(enrolment),
         },
     )
@@ -203,13 +212,23 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         .order_by("-enrolled_at")
     )
     progress = learning.progress_for_many(enrolments)
+    groups = {
+        place.enrolment_id: place.cohort
+        for place in Participant.objects.filter(enrolment__in=enrolments)
+        .select_related("cohort__trainer__person")
+        .order_by("joined_at")
+    }
     today = timezone.localdate()
     rows = [
         (
             enrolment,
             progress[enrolment.pk],
             assessment.standing(enrolment.completions.all(), [], today=today),
+            groups.get(enrolment.pk),
         )
         for enrolment in enrolments
     ]
-    return render(request, "lms/my_courses.html", {"rows": rows})
+    is_trainer = TrainerCertification.objects.for_user(request.user).active().exists()
+    return render(
+        request, "lms/my_courses.html", {"rows": rows, "is_trainer": is_trainer}
+    )
