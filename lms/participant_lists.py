@@ -22,6 +22,7 @@ from lms.spreadsheets import (
     Cell,
     RowError,
     Sheet,
+    header_positions,
     parse_document,
     parse_email,
     read_sheet,
@@ -88,7 +89,9 @@ def read_pasted(text: str) -> Sheet:
 
 def parse_list(sheet: Sheet) -> tuple[list[ListedPerson], list[RowError]]:
     """Return the list's rows checked one by one, or every error found."""
-    positions, errors = _header_positions(sheet.header)
+    positions, errors = header_positions(
+        sheet.header, columns=COLUMNS, required=("dni",)
+    )
     if errors:
         return [], errors
     if not sheet.rows:
@@ -112,27 +115,6 @@ def parse_list(sheet: Sheet) -> tuple[list[ListedPerson], list[RowError]]:
         first_seen[person.key] = number
         people.append(person)
     return people, errors
-
-
-def _header_positions(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
-    names = [name.strip().lower() for name in header]
-    positions = {name: index for index, name in enumerate(names) if name}
-    errors = []
-    if "dni" not in positions:
-        message = _("Missing columns: %(columns)s.") % {"columns": "dni"}
-        errors.append(RowError(1, "", message))
-    unknown = [name for name in positions if name not in COLUMNS]
-    if unknown:
-        message = _("Unknown columns: %(columns)s. The columns are: %(expected)s.") % {
-            "columns": ", ".join(unknown),
-            "expected": ", ".join(COLUMNS),
-        }
-        errors.append(RowError(1, "", message))
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
-    if repeated:
-        message = _("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)}
-        errors.append(RowError(1, "", message))
-    return positions, errors
 
 
 def _parse_row(

@@ -7,7 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -198,7 +198,9 @@ FOREIGNER_CARD_PREFIX = re.compile(r"^CE[\s.:-]*", re.IGNORECASE)
 
 def parse_sheet(sheet: Sheet, *, scope: Scope) -> tuple[list[StaffRow], list[RowError]]:
     """Return the file's rows checked one by one, or every error found."""
-    positions, errors = _header_positions(sheet.header)
+    positions, errors = header_positions(
+        sheet.header, columns=COLUMNS, required=COLUMNS
+    )
     if errors:
         return [], errors
     if not sheet.rows:
@@ -224,11 +226,14 @@ def parse_sheet(sheet: Sheet, *, scope: Scope) -> tuple[list[StaffRow], list[Row
     return rows, parser.errors
 
 
-def _header_positions(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+def header_positions(
+    header: list[str], *, columns: Sequence[str], required: Sequence[str]
+) -> tuple[dict[str, int], list[RowError]]:
+    """Return where each column is in the header row, and what is wrong with it."""
     names = [name.strip().lower() for name in header]
     positions = {name: index for index, name in enumerate(names) if name}
-    missing = [column for column in COLUMNS if column not in positions]
-    unknown = [name for name in positions if name not in COLUMNS]
+    missing = [column for column in required if column not in positions]
+    unknown = [name for name in positions if name not in columns]
     errors = []
     if missing:
         message = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
@@ -236,7 +241,7 @@ def _header_positions(header: list[str]) -> tuple[dict[str, int], list[RowError]
     if unknown:
         message = _("Unknown columns: %(columns)s. The columns are: %(expected)s.") % {
             "columns": ", ".join(unknown),
-            "expected": ", ".join(COLUMNS),
+            "expected": ", ".join(columns),
         }
         errors.append(RowError(1, "", message))
     repeated = sorted({name for name in names if name and names.count(name) > 1})
