@@ -190,6 +190,21 @@ class CoursePage(Page):
             return None
         return add_months(completed_on, self.validity_months) - timedelta(days=1)
 
+    def earliest_completion_counting_on(self, day: date) -> date | None:
+        """Return the earliest completion day still counting on `day`, or None.
+
+        None if completions never lapse. The same day `validity_months`
+        earlier has always lapsed, and `validity_ends` only grows with the
+        day: stepping on from it crosses at most the few days by which the
+        months' ends differ.
+        """
+        if not self.validity_months:
+            return None
+        completed_on = add_months(day, -self.validity_months)
+        while self.validity_ends(completed_on) < day:
+            completed_on += timedelta(days=1)
+        return completed_on
+
     def questions(self) -> list[quizzes.Question]:
         return quizzes.questions_from_stream(self.question_bank)
 

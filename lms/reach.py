@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     Expression,
     F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -29,13 +27,10 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.dates import add_months
-from courses.models import CoursePage
 from lms.models import (
     Cohort,
     CohortMode,
     CohortSession,
-    Completion,
     Province,
     TrainerCertification,
 )
@@ -139,58 +134,6 @@ def reach_by(cohorts: QuerySet[Cohort], key: Expression) -> dict[object, Reach]:
     return {key: Reach(*counts) for key, *counts in rows}
 
 
-def start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def first_day_still_valid(course: CoursePage, *, on: date) -> date | None:
-    """Return the earliest completion day of `course` still counting on `on`.
-
-    None if the course's completions never lapse. The same day
-    `validity_months` earlier has always lapsed, and `validity_ends` only
-    grows with the day: stepping on from it crosses at most the few days by
-    which the months' ends differ.
-    """
-    if not course.validity_months:
-        return None
-    day = add_months(on, -course.validity_months)
-    while course.validity_ends(day) < on:
-        day += timedelta(days=1)
-    return day
-
-
-def trainers_valid_on(day: date) -> QuerySet[TrainerCertification]:
-    """Return the certifications valid on `day`, by the rule of `is_valid_on`.
-
-    Approved by then, not withdrawn by then, and holding a standing
-    completion of the trainer course that still counts that day. The day a
-    completion lapses depends on its course's validity: it is worked out per
-    trainer course (there are one or two), then compared in SQL.
-    """
-    next_day = start_of(day + timedelta(days=1))
-    trainer_courses = CoursePage.objects.filter(
-        pk__in=TrainerCertification.objects.values("qualification__enrolment__course")
-    ).only("pk", "validity_months")
-    counting = Q(pk__in=[])
-    for course in trainer_courses:
-        first = first_day_still_valid(course, on=day)
-        counting |= Q(enrolment__course=course) & (
-            Q(completed_at__gte=start_of(first)) if first else Q()
-        )
-    qualified = Completion.objects.filter(
-        counting,
-        enrolment__user__person=OuterRef("person"),
-        enrolment__course=OuterRef("qualification__enrolment__course"),
-        revoked_at__isnull=True,
-        completed_at__lt=next_day,
-    )
-    return TrainerCertification.objects.filter(
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=next_day),
-        Exists(qualified),
-        approved_at__lt=next_day,
-    )
-
-
 def reach_by_province(cohorts: QuerySet[Cohort], *, today: date) -> list[AreaReach]:
     """Return every province's row, empty ones too, then the virtual cohorts'.
 
@@ -198,7 +141,7 @@ def reach_by_province(cohorts: QuerySet[Cohort], *, today: date) -> list[AreaRea
     whichever course or dates the cohorts are chosen by.
     """
     trainers = dict(
-        trainers_valid_on(today)
+        TrainerCertification.objects.valid_on(today)
         .order_by()
         .values("province")
         .annotate(count=Count("pk"))

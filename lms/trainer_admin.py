@@ -7,6 +7,8 @@ view: a row is approved once and withdrawn once, and both stay on record.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -71,10 +73,6 @@ def status(certification: TrainerCertification) -> str:
         "date": short_date(timezone.localdate(certification.withdrawn_at)),
         "user": certification.withdrawn_by,
     }
-
-
-def valid_today(certification: TrainerCertification) -> bool:
-    return trainers.valid_on(certification, timezone.localdate())
 
 
 def qualification_label(completion: Completion) -> str:
@@ -231,8 +229,8 @@ class TrainerIndexView(generic.IndexView):
     add_item_label = gettext_lazy("Approve a trainer")
 
     def get_base_queryset(self) -> QuerySet:
-        return trainers.with_qualifying_completions(
-            super().get_base_queryset()
+        return (
+            super().get_base_queryset().with_validity(timezone.localdate())
         ).select_related(
             "person", "qualification__certificate", "approved_by", "withdrawn_by"
         )
@@ -294,8 +292,8 @@ class TrainerViewSet(ModelViewSet):
         StatusTagColumn(
             "valid_today",
             label=gettext_lazy("Valid today"),
-            accessor=lambda each: _("Yes") if valid_today(each) else _("No"),
-            primary=valid_today,
+            accessor=lambda each: _("Yes") if each.is_valid else _("No"),
+            primary=attrgetter("is_valid"),
         ),
     ]
 

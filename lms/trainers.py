@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -18,7 +18,6 @@ from wagtail.log_actions import log
 from courses.models import Audience
 from lms.models import (
     Completion,
-    Enrolment,
     Person,
     Province,
     TrainerCertification,
@@ -189,61 +188,22 @@ def set_listing(*, certification: TrainerCertification, listed: bool) -> None:
 # Validity of many certifications at once
 
 
-def with_qualifying_completions(
-    certifications: QuerySet[TrainerCertification],
-) -> QuerySet[TrainerCertification]:
-    """Fetch what `valid_on` reads, in a fixed number of queries for any rows."""
-    return certifications.select_related(
-        "person__user", "qualification__enrolment"
-    ).prefetch_related(
-        Prefetch(
-            "person__user__enrolments",
-            queryset=Enrolment.objects.select_related("course"),
-        ),
-        Prefetch(
-            "person__user__enrolments__completions",
-            queryset=Completion.objects.filter(revoked_at__isnull=True),
-        ),
-    )
-
-
-def valid_on(certification: TrainerCertification, day: date) -> bool:
-    """Return `certification.is_valid_on(day)` for a row of a list.
-
-    The same rule, read from `with_qualifying_completions` instead of a query
-    per row, so a list costs the same whatever its length.
-    """
-    if timezone.localdate(certification.approved_at) > day:
-        return False
-    withdrawn_at = certification.withdrawn_at
-    if withdrawn_at and timezone.localdate(withdrawn_at) <= day:
-        return False
-    user = certification.person.user
-    if user is None:
-        return False
-    course_id = certification.qualification.enrolment.course_id
-    return any(
-        completion.covers(day)
-        for enrolment in user.enrolments.all()
-        if enrolment.course_id == course_id
-        for completion in enrolment.completions.all()
-    )
-
-
 def listed_by_province(*, today: date) -> list[tuple[str, list[TrainerCertification]]]:
     """Return every province, in order, with its trainers on the public list.
 
     Those are trainers who agreed to be listed and are certified today, by name.
     """
-    listed = with_qualifying_completions(
+    listed = (
         TrainerCertification.objects.listed()
-    ).order_by("person__last_names", "person__first_names")
+        .valid_on(today)
+        .select_related("person")
+        .order_by("person__last_names", "person__first_names")
+    )
     by_province: dict[str, list[TrainerCertification]] = {
         province: [] for province in Province.values
     }
     for certification in listed:
-        if valid_on(certification, today):
-            by_province[certification.province].append(certification)
+        by_province[certification.province].append(certification)
     return [
         (Province(province).label, trainers)
         for province, trainers in by_province.items()

@@ -11,12 +11,12 @@ earns a certificate and meets staff requirements as online learning does.
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +56,48 @@ class TrainerCertificationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(person__user=user)
+
+    def valid_on(self, day: date) -> TrainerCertificationQuerySet:
+        """Certifications that made their holder a certified trainer on `day`.
+
+        Approved by then, not withdrawn by then, and holding a completion of
+        the trainer course that counts that day: the qualifying one or a
+        renewal, not revoked. When a completion lapses depends on its
+        course's validity, worked out per trainer course (one or two), so
+        the rest is compared in SQL for any number of rows.
+        """
+        next_day = _start_of(day + timedelta(days=1))
+        counting = Q(pk__in=[])
+        for course in CoursePage.objects.filter(
+            pk__in=TrainerCertification.objects.values(
+                "qualification__enrolment__course"
+            )
+        ).only("pk", "validity_months"):
+            earliest = course.earliest_completion_counting_on(day)
+            counting |= Q(enrolment__course=course) & (
+                Q(completed_at__gte=_start_of(earliest)) if earliest else Q()
+            )
+        qualified = Completion.objects.filter(
+            counting,
+            enrolment__user__person=OuterRef("person"),
+            enrolment__course=OuterRef("qualification__enrolment__course"),
+            revoked_at__isnull=True,
+            completed_at__lt=next_day,
+        )
+        return self.filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=next_day),
+            Exists(qualified),
+            approved_at__lt=next_day,
+        )
+
+    def with_validity(self, day: date) -> TrainerCertificationQuerySet:
+        """Annotate `is_valid`: whether each row is valid on `day`."""
+        valid = TrainerCertification.objects.valid_on(day).filter(pk=OuterRef("pk"))
+        return self.annotate(is_valid=Exists(valid))
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TrainerCertification(models.Model):
@@ -135,21 +177,8 @@ class TrainerCertification(models.Model):
         return self.withdrawn_at is None
 
     def is_valid_on(self, day: date) -> bool:
-        """Whether the person was a certified trainer on `day`.
-
-        Approved by then, not yet withdrawn, and holding a completion of the
-        trainer course that counts that day: the qualifying one, or a renewal.
-        """
-        if timezone.localdate(self.approved_at) > day:
-            return False
-        if self.withdrawn_at and timezone.localdate(self.withdrawn_at) <= day:
-            return False
-        completions = Completion.objects.filter(
-            enrolment__user__person=self.person_id,
-            enrolment__course_id=self.qualification.enrolment.course_id,
-            revoked_at__isnull=True,
-        ).select_related("enrolment__course")
-        return any(completion.covers(day) for completion in completions)
+        """Whether the person was a certified trainer on `day` (see `valid_on`)."""
+        return TrainerCertification.objects.valid_on(day).filter(pk=self.pk).exists()
 
 
 class CohortMode(models.TextChoices):

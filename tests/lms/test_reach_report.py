@@ -29,14 +29,13 @@ from lms.models import (
     Province,
     TrainerCertification,
 )
-from lms.reach import Reach, first_day_still_valid, trainers_valid_on
+from lms.reach import Reach
 from tests.admin_helpers import is_denied, signed_in
 from tests.factories import (
     CoursePageFactory,
     UserFactory,
     certified_trainer,
     cohort_with_sessions,
-    completion,
 )
 from tests.lms.test_hr_report_queries import ADMIN_MENU, REQUEST
 
@@ -497,59 +496,3 @@ class TestQueries:
         assert response.status_code == 200
 
 
-@pytest.mark.django_db
-class TestCertifiedToday:
-    """The SQL rule agrees with TrainerCertification.is_valid_on, day by day."""
-
-    def test_first_day_still_valid_at_a_months_end(self):
-        course = CoursePage(validity_months=24)
-        # A completion on 29 Feb 2024 counts up to 27 Feb 2026.
-        assert course.validity_ends(date(2024, 2, 29)) == date(2026, 2, 27)
-        assert first_day_still_valid(course, on=date(2026, 2, 28)) == date(2024, 3, 1)
-        assert first_day_still_valid(course, on=date(2026, 2, 27)) == date(2024, 2, 28)
-        assert first_day_still_valid(CoursePage(), on=date(2026, 2, 27)) is None
-
-    def test_agrees_with_the_model_rule(
-        self, trainer_course, integrity_officer, trainer, lapsed_trainer
-    ):
-        leap = certified_trainer(
-            UserFactory(first_name="Bisiesto"),
-            trainer_course,
-            approved_by=integrity_officer,
-            approved_at=datetime(2024, 3, 30, 12, tzinfo=LIMA),
-        )
-        # A renewal keeps the trainer certified after the first one lapses.
-        completion(
-            trainer.person.user,
-            trainer_course,
-            at=datetime(2026, 4, 20, 23, 30, tzinfo=LIMA),
-        )
-        certifications = [trainer, lapsed_trainer, leap]
-        days = [
-            date(2024, 3, 29),
-            date(2024, 3, 30),
-            date(2026, 2, 27),
-            date(2026, 2, 28),
-            date(2026, 3, 1),
-            date(2026, 3, 31),
-            date(2026, 4, 1),
-            date(2026, 5, 1),
-            date(2028, 3, 1),
-            date(2028, 3, 2),
-            date(2028, 4, 19),
-            date(2028, 4, 20),
-            date(2028, 4, 21),
-        ]
-        for day in days:
-            valid = set(trainers_valid_on(day))
-            for certification in certifications:
-                assert (certification in valid) == certification.is_valid_on(day), (
-                    certification,
-                    day,
-                )
-
-    def test_a_revoked_qualification_does_not_count(self, trainer):
-        assert trainer in trainers_valid_on(NOW.date())
-        Completion.objects.filter(pk=trainer.qualification_id).update(revoked_at=NOW)
-        assert trainer not in trainers_valid_on(NOW.date())
-        assert not trainer.is_valid_on(NOW.date())

@@ -291,51 +291,6 @@ def test_the_trainer_agrees_to_the_list_and_withdraws_agreement(trainer):
     assert list(TrainerCertification.objects.listed()) == [trainer]
 
 
-# Validity of rows of a list
-
-
-@pytest.mark.parametrize(
-    "days_from_approval", [-1, 0, 1, 30, 60, 600, 669, 670, 671, 700]
-)
-def test_lists_read_validity_as_the_model_does(
-    trainer_user, trainer_course, integrity_officer, stranger, days_from_approval
-):
-    """A row of a list is valid on the days `is_valid_on` says, and no others."""
-    approved_at = datetime(2026, 3, 31, 15, tzinfo=UTC)
-    approved = approve(
-        completion(trainer_user, trainer_course, at=approved_at - timedelta(days=60)),
-        integrity_officer,
-        now=approved_at,
-    )
-    withdrawn = approve(
-        completion(stranger, trainer_course, at=approved_at - timedelta(days=1)),
-        integrity_officer,
-        now=approved_at,
-    )
-    trainers.withdraw_trainer(
-        certification=withdrawn,
-        reason="Retirado.",
-        by=integrity_officer,
-        now=approved_at + timedelta(days=60),
-    )
-    day = timezone.localdate(approved_at) + timedelta(days=days_from_approval)
-    rows = trainers.with_qualifying_completions(TrainerCertification.objects.all())
-    for row in rows:
-        assert trainers.valid_on(row, day) is row.is_valid_on(day)
-    assert {row.pk: row.is_valid_on(day) for row in rows}[approved.pk] is (
-        0 <= days_from_approval < 670
-    )
-
-
-def test_a_renewal_keeps_a_trainer_valid_past_the_first_completion(
-    trainer, trainer_user, trainer_course
-):
-    lapse = trainer.qualification.valid_until() + timedelta(days=1)
-    completion(trainer_user, trainer_course, at=timezone.now())
-    [row] = trainers.with_qualifying_completions(TrainerCertification.objects.all())
-    assert trainers.valid_on(row, lapse) is trainer.is_valid_on(lapse) is True
-
-
 # Races (PostgreSQL)
 
 
