@@ -494,5 +494,3 @@ class TestQueries:
             )
             b"".join(response.streaming_content)
         assert response.status_code == 200
-
-
