@@ -17,15 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lms import attendance
 from lms.attendance_forms import PaperResultsForm, SessionAttendanceForm
+from lms.cohorts import cohort_for_trainer
 from lms.models import Attendance, Cohort, Completion, Participant
-
-
-def _cohort_for_trainer(request: HttpRequest, cohort_id: int) -> Cohort:
-    """Return a cohort the user teaches; anyone else's is a 404."""
-    cohorts = Cohort.objects.run_by(request.user).select_related(
-        "course", "trainer__person", "trainer__qualification__enrolment"
-    )
-    return get_object_or_404(cohorts, pk=cohort_id)
 
 
 def _participants(cohort: Cohort) -> list[Participant]:
@@ -48,7 +41,7 @@ def session_sheet(
     request: HttpRequest, cohort_id: int, session_id: int
 ) -> HttpResponse:
     """Take or correct one session's attendance, on a phone."""
-    cohort = _cohort_for_trainer(request, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     session = get_object_or_404(
         cohort.sessions.select_related("recorded_by"), pk=session_id
     )
@@ -88,7 +81,7 @@ def session_sheet(
 @require_GET
 def sheet_pdf(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Return the attendance sheet to print, for places without a connection."""
-    cohort = _cohort_for_trainer(request, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     results_url = reverse("attendance:paper", args=[cohort.pk])
     pdf = attendance.attendance_sheet_pdf(
         cohort=cohort,
@@ -107,7 +100,7 @@ def sheet_pdf(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def paper_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Type in the paper sheet: attendance of several sessions and test scores."""
-    cohort = _cohort_for_trainer(request, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     sessions = list(cohort.sessions.all())
     today = timezone.localdate()
     refusals = {s.pk: attendance.recording_refusal(s, today=today) for s in sessions}

@@ -68,14 +68,6 @@ def _refused_lapsed(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_cohort_for_trainer(request: HttpRequest, cohort_id: int) -> Cohort:
-    """Return the trainer's own cohort; anyone else's is a 404."""
-    return get_object_or_404(
-        Cohort.objects.run_by(request.user).select_related("course", "trainer__person"),
-        pk=cohort_id,
-    )
-
-
 @trainer_required
 def dashboard(
     request: HttpRequest, certification: TrainerCertification
@@ -104,7 +96,7 @@ def create(request: HttpRequest, certification: TrainerCertification) -> HttpRes
 def edit(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    return _cohort_form(request, _get_cohort_for_trainer(request, cohort_id))
+    return _cohort_form(request, cohorts.cohort_for_trainer(request.user, cohort_id))
 
 
 def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
@@ -133,7 +125,7 @@ def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 def detail(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    cohort = _get_cohort_for_trainer(request, cohort_id)
+    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
     return _render_detail(request, certification, cohort, ParticipantListForm())
 
 
@@ -167,7 +159,7 @@ def add_participants(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Check a pasted or uploaded list and preview what confirming it would do."""
-    cohort = _get_cohort_for_trainer(request, cohort_id)
+    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
     if _lapsed(certification):
         return _refused_lapsed(request)
     form = ParticipantListForm(request.POST, request.FILES)
@@ -191,7 +183,7 @@ def add_participants(
 def confirm_participants(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    cohort = _get_cohort_for_trainer(request, cohort_id)
+    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
     if _lapsed(certification):
         return _refused_lapsed(request)
     people = _people_in_ticket(request, cohort)
@@ -246,7 +238,7 @@ def self_enrolment(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Open or close the cohort's self-enrolment link."""
-    cohort = _get_cohort_for_trainer(request, cohort_id)
+    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
     is_open = request.POST.get("open") == "1"
     cohorts.set_self_enrolment(cohort=cohort, is_open=is_open)
     if is_open:
@@ -261,7 +253,7 @@ def qr(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Show the join link as a large QR code, for the classroom's screen."""
-    cohort = _get_cohort_for_trainer(request, cohort_id)
+    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
     url = cohorts.join_url(cohort)
     return render(
         request,

@@ -32,6 +32,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,12 +62,20 @@ def certification_for(user) -> TrainerCertification | None:
     return (
         TrainerCertification.objects.for_user(user)
         .active()
-        .select_related("person", "qualification__enrolment")
+        .select_related("person", "qualification__enrolment__course")
         .first()
     )
 
 
 # Cohorts and their sessions
+
+
+def cohort_for_trainer(user: User, cohort_id: int) -> Cohort:
+    """Return a cohort the user teaches; anyone else's is a 404."""
+    cohorts = Cohort.objects.run_by(user).select_related(
+        "course", "trainer__person", "trainer__qualification__enrolment__course"
+    )
+    return get_object_or_404(cohorts, pk=cohort_id)
 
 
 @transaction.atomic

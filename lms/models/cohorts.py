@@ -11,6 +11,7 @@ earns a certificate and meets staff requirements as online learning does.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -57,22 +58,27 @@ class TrainerCertificationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(person__user=user)
 
-    def valid_on(self, day: date) -> TrainerCertificationQuerySet:
+    def valid_on(
+        self, day: date, *, trainer_courses: Iterable[CoursePage] | None = None
+    ) -> TrainerCertificationQuerySet:
         """Certifications that made their holder a certified trainer on `day`.
 
         Approved by then, not withdrawn by then, and holding a completion of
         the trainer course that counts that day: the qualifying one or a
         renewal, not revoked. When a completion lapses depends on its
         course's validity, worked out per trainer course (one or two), so
-        the rest is compared in SQL for any number of rows.
+        the rest is compared in SQL for any number of rows. A caller that
+        already holds the trainer courses passes them and saves a query.
         """
+        if trainer_courses is None:
+            trainer_courses = CoursePage.objects.filter(
+                pk__in=TrainerCertification.objects.values(
+                    "qualification__enrolment__course"
+                )
+            ).only("pk", "validity_months")
         next_day = _start_of(day + timedelta(days=1))
         counting = Q(pk__in=[])
-        for course in CoursePage.objects.filter(
-            pk__in=TrainerCertification.objects.values(
-                "qualification__enrolment__course"
-            )
-        ).only("pk", "validity_months"):
+        for course in trainer_courses:
             earliest = course.earliest_completion_counting_on(day)
             counting |= Q(enrolment__course=course) & (
                 Q(completed_at__gte=_start_of(earliest)) if earliest else Q()
@@ -178,7 +184,9 @@ class TrainerCertification(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         """Whether the person was a certified trainer on `day` (see `valid_on`)."""
-        return TrainerCertification.objects.valid_on(day).filter(pk=self.pk).exists()
+        course = self.qualification.enrolment.course
+        valid = TrainerCertification.objects.valid_on(day, trainer_courses=[course])
+        return valid.filter(pk=self.pk).exists()
 
 
 class CohortMode(models.TextChoices):
