@@ -101,8 +101,13 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
-def english():
-    """Run in English, for tests that match message texts written in the source."""
+def english(client, settings):
+    """Run in English, for tests that match message texts written in the source.
+
+    The test's own thread and the test client's requests both: the language
+    middleware reads the client's language cookie, as a visitor's choice.
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 

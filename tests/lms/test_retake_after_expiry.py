@@ -93,8 +93,12 @@ def test_after_expiry_the_course_is_passed_again_with_a_fresh_set_of_attempts(
     assert second.issued_on == AFTER.date()
 
 
-def test_the_learner_is_offered_to_renew_once_the_completion_lapses(client, yearly):
+def test_the_learner_is_offered_to_renew_once_the_completion_lapses(
+    client, yearly, settings
+):
     take(yearly, FIRST)
+    # The learner reads the site in Spanish, its default.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
     client.force_login(yearly.user)
     with time_machine.travel(BEFORE_WINDOW, tick=False):
         page = client.get(yearly.course.url).content.decode()
