@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.pe import ruc as stdnum_ruc
 
 
 class DocumentType(models.TextChoices):
@@ -47,3 +49,28 @@ def mask_document_number(number: str) -> str:
     if not number:
         return ""
     return "*" * (len(number) - VISIBLE_DIGITS) + number[-VISIBLE_DIGITS:]
+
+
+def normalise_ruc(raw: str) -> str:
+    """Return a company's RUC as stored (11 digits), or say what is wrong.
+
+    python-stdnum checks the length, the taxpayer-type prefix (10 natural
+    person, 15, 17, 20 legal entity) and SUNAT's mod-11 check digit. A RUC
+    that passes may still not exist: only SUNAT's register knows that.
+    """
+    try:
+        return stdnum_ruc.validate(raw)
+    except stdnum_errors.InvalidLength:
+        message, code = _("A RUC has 11 digits."), "ruc_length"
+    except stdnum_errors.InvalidFormat:
+        message, code = _("A RUC has only digits."), "ruc_format"
+    except stdnum_errors.InvalidComponent:
+        message = _("A RUC starts with 10 (a person), 20 (a company), 15 or 17.")
+        code = "ruc_prefix"
+    except stdnum_errors.InvalidChecksum:
+        message = _(
+            "The last digit of this RUC does not match the others: check it "
+            "was typed correctly."
+        )
+        code = "ruc_check_digit"
+    raise ValidationError(message, code=code)
