@@ -1,4 +1,4 @@
-"""A learner's whole journey in a real browser: sign up, confirm, learn, pass.
+"""A citizen's whole journey in a real browser: sign up, learn, pass, verify.
 
 Drives Debian's Chromium (not Playwright's own download) through Playwright's
 sync API against pytest-django's live server:
@@ -25,6 +25,8 @@ from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
+from certificates.models import Certificate
+from courses.models import Audience
 from lms.models import Attempt, Completion, LessonProgress, User
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -86,6 +88,11 @@ def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
     # Playwright's sync API keeps an event loop in the test's thread; without this
     # Django refuses to touch the database from it (SynchronousOnlyOperation).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The public course "Ciudadano por la Integridad" is open to anyone.
+    course.audience = Audience.CITIZENS
+    course.title = "Ciudadano por la Integridad"
+    course.certificate_title = "Constancia de Ciudadano por la Integridad"
+    course.save()
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail(CHROMIUM_MISSING, pytrace=False)
@@ -200,6 +207,28 @@ def follow_the_journey(browser, server_url: str, course) -> None:
         expect(status).to_contain_text(today)
         expect(status).to_contain_text("100%")
         page.screenshot(path=str(ARTIFACTS / "mis-cursos.png"), full_page=True)
+
+        # Logged out, anyone verifies the certificate by the code printed on it.
+        certificate = Certificate.objects.get(person__user=user)
+        with page.expect_navigation():
+            page.locator(
+                f'.site-nav form[action="{reverse("account_logout")}"] button'
+            ).click()
+        page.goto(server_url + reverse("certificates:verify_form"))
+        verify = page.locator("form.verify-code")
+        # Typed as a person would read it aloud: lower case, without hyphens.
+        verify.locator('input[name="code"]').fill(
+            certificate.code.replace("-", "").lower()
+        )
+        with page.expect_navigation():
+            verify.locator('button[type="submit"]').click()
+        assert path_of(page) == reverse("certificates:verify", args=[certificate.code])
+        expect(page.locator(".verdict")).to_have_class(re.compile(r"verdict-valid"))
+        facts = page.locator(".certificate-facts")
+        expect(facts).to_contain_text("Rosa Elena Quispe Chávez")
+        expect(facts).to_contain_text("Ciudadano por la Integridad")
+        expect(facts).not_to_contain_text("42388604")
+        page.screenshot(path=str(ARTIFACTS / "verificacion.png"), full_page=True)
     except BaseException:
         # Where the journey stopped, to look at after a failure.
         with contextlib.suppress(Exception):  # the original failure matters more
