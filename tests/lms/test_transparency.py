@@ -1,0 +1,381 @@
+"""The public transparency dashboard: exact figures, the small-group rule, no names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.dates import add_months
+from courses.models import Audience
+from lms import transparency
+from lms.models import Assignment, Person, Province, StaffMember
+from tests.factories import (
+    CoursePageFactory,
+    PersonFactory,
+    StaffMemberFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+    certified_trainer,
+    completion,
+    organisation,
+)
+
+
+@dataclass
+class Dataset:
+    """What was built, and the personal data that must never be published."""
+
+    today: date
+    units: dict
+    names: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+
+    def remember(self, person: Person, email: str = "") -> None:
+        self.names |= {person.first_names, person.last_names}
+        self.documents.add(person.document_number)
+        if email:
+            self.emails.add(email)
+
+    def personal_data(self) -> set[str]:
+        return {text for text in self.names | self.documents | self.emails if text}
+
+
+class Builder:
+    """Adds people with numbered, unmistakable names to a dataset."""
+
+    def __init__(self, data: Dataset) -> None:
+        self.data = data
+        self.n = 0
+
+    def user(self):
+        self.n += 1
+        user = UserFactory(
+            first_name=f"Nombreprueba{self.n}",
+            last_name=f"Apellidoprueba{self.n}",
+            email=f"correo.prueba{self.n}@example.pe",
+        )
+        person = Person.objects.for_user(user)
+        person.document_number = f"{71000000 + self.n:08d}"
+        person.save()
+        self.data.remember(person, user.email)
+        return user
+
+    def staff(self, unit, person: Person | None = None, **fields) -> StaffMember:
+        self.n += 1
+        person = person or PersonFactory(
+            first_names=f"Servidorprueba{self.n}",
+            last_names=f"Apellidoservidor{self.n}",
+            document_number=f"{72000000 + self.n:08d}",
+        )
+        member = StaffMemberFactory(
+            person=person,
+            unit=unit,
+            email=f"servidor.prueba{self.n}@regioncajamarca.gob.pe",
+            **fields,
+        )
+        self.data.remember(person, member.email)
+        return member
+
+    def inducted(
+        self,
+        unit,
+        requirement,
+        *,
+        due_on: date,
+        late_by: int | None = None,
+        done: bool = True,
+        **fields,
+    ) -> Assignment:
+        """A staff member with the induction due on `due_on`.
+
+        Completed 5 days early, or `late_by` days late; not at all if not done.
+        """
+        member = self.staff(unit, **fields)
+        completed_on = None
+        if done:
+            completed_on = due_on + timedelta(days=late_by if late_by else -5)
+        return Assignment.objects.create(
+            staff=member,
+            requirement=requirement,
+            due_on=due_on,
+            completed_on=completed_on,
+        )
+
+
+def at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def build_dataset(*, catalogue, integrity_officer, scale: int = 1) -> Dataset:
+    """The hand-built dataset of the tests; `scale` multiplies every group.
+
+    Unit A (with A1 under it): 6 people due, 5 on time. Unit B: 3 due, all
+    on time. Unit C: 5 due, all on time, the only champion. 5 senior
+    officials trained; trainers: 5 in Jaén, 2 in Chota; citizen
+    certificates: 6 this month (and a revoked one), 5 two months ago, 7
+    outside the 12 months; business certificates: 2 this month.
+    """
+    today = timezone.localdate()
+    start, _end = transparency.last_full_quarter(today)
+    due = start + timedelta(days=10)
+    root = organisation("GRC", "Gobierno Regional de Cajamarca")
+    units = {
+        "a": organisation("GRDS", "Gerencia Regional de Desarrollo Social", root),
+        "b": organisation("GRDE", "Gerencia Regional de Desarrollo Económico", root),
+        "c": organisation("PPR", "Procuraduría Pública Regional", root),
+    }
+    units["a1"] = organisation("SGPE", "Sub Gerencia de Promoción", units["a"])
+    for n in range(2, scale + 1):
+        organisation(f"X{n}", f"Oficina adicional {n}", root)
+    data = Dataset(today=today, units=units)
+    build = Builder(data)
+    induction_course = CoursePageFactory(
+        parent=catalogue, audience=Audience.PUBLIC_SERVANTS
+    )
+    induction = TrainingRequirementFactory(course=induction_course)
+    for _ in range(scale):
+        for _ in range(2):
+            build.inducted(units["a"], induction, due_on=due)
+            build.inducted(units["a1"], induction, due_on=due)
+        build.inducted(units["a"], induction, due_on=due)
+        build.inducted(units["a"], induction, due_on=due, late_by=3)
+        # Not counted: not due yet; left; waived; a renewal cycle.
+        build.inducted(
+            units["a"], induction, due_on=today + timedelta(days=9), done=False
+        )
+        build.inducted(
+            units["a"],
+            induction,
+            due_on=due,
+            late_by=9,
+            left_on=today - timedelta(days=1),
+        )
+        for _ in range(3):
+            build.inducted(units["b"], induction, due_on=due)
+        for _ in range(5):
+            build.inducted(units["c"], induction, due_on=due)
+
+    senior_course = CoursePageFactory(
+        parent=catalogue, audience=Audience.SENIOR_OFFICIALS
+    )
+    senior_requirement = TrainingRequirementFactory(
+        course=senior_course, senior_officials_only=True
+    )
+    for _ in range(scale):
+        for _ in range(3):
+            build.inducted(
+                units["c"], senior_requirement, due_on=today, is_senior_official=True
+            )
+        for _ in range(2):
+            user = build.user()
+            build.staff(units["c"], person=user.person, is_senior_official=True)
+            completion(user, senior_course, at=at(today - timedelta(days=40)))
+        # Not counted: a senior official not trained, a trained non-senior.
+        build.inducted(
+            units["c"],
+            senior_requirement,
+            due_on=today,
+            done=False,
+            is_senior_official=True,
+        )
+        user = build.user()
+        build.staff(units["b"], person=user.person)
+        completion(user, senior_course, at=at(today))
+
+    trainer_course = CoursePageFactory(parent=catalogue, audience=Audience.TRAINERS)
+    approved = timezone.now() - timedelta(days=30)
+    for province, count in ((Province.JAEN, 5), (Province.CHOTA, 2)):
+        for _ in range(count * scale):
+            certified_trainer(
+                build.user(),
+                trainer_course,
+                approved_by=integrity_officer,
+                approved_at=approved,
+                province=province,
+            )
+
+    citizens = CoursePageFactory(parent=catalogue, audience=Audience.CITIZENS)
+    businesses = CoursePageFactory(parent=catalogue, audience=Audience.BUSINESSES)
+    this_month = today.replace(day=1)
+    for course, day, count in (
+        (citizens, this_month, 6),
+        (citizens, add_months(this_month, -2), 5),
+        (citizens, add_months(this_month, -12), 7),
+        (businesses, this_month, 2),
+    ):
+        for _ in range(count * scale):
+            completion(build.user(), course, at=at(day))
+    revoked = completion(build.user(), citizens, at=at(this_month))
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    return data
+
+
+@pytest.fixture
+def dataset(catalogue, integrity_officer):
+    return build_dataset(catalogue=catalogue, integrity_officer=integrity_officer)
+
+
+def by_code(rows):
+    return {row.code: row for row in rows}
+
+
+def test_unit_figures_are_exact_and_small_groups_suppressed(dataset):
+    units = by_code(transparency.compute_figures(today=dataset.today).units)
+
+    assert units["GRDS"] == transparency.UnitFigure(
+        code="GRDS",
+        name="Gerencia Regional de Desarrollo Social",
+        due=6,
+        on_time=5,
+        on_time_share=83,
+    )
+    assert (units["GRDE"].due, units["GRDE"].on_time) == (None, None)
+    assert units["GRDE"].on_time_share is None
+    assert (units["PPR"].due, units["PPR"].on_time, units["PPR"].on_time_share) == (
+        5,
+        5,
+        100,
+    )
+    assert set(units) == {"GRDS", "GRDE", "PPR"}  # top-level units only
+
+
+def test_a_group_of_four_is_fewer_than_five(dataset):
+    StaffMember.objects.filter(unit=dataset.units["c"], is_senior_official=False)[
+        :1
+    ].get().assignments.update(closed_on=dataset.today, closed_reason="left")
+
+    figures = transparency.compute_figures(today=dataset.today)
+
+    ppr = by_code(figures.units)["PPR"]
+    assert (ppr.due, ppr.on_time, ppr.on_time_share) == (None, None, None)
+    assert figures.champions == []
+
+
+def test_officials_trainers_and_certificates(dataset):
+    figures = transparency.compute_figures(today=dataset.today)
+
+    assert figures.officials_trained == 5
+    provinces = by_code(figures.provinces)
+    assert len(provinces) == 13
+    assert provinces[Province.JAEN].trainers == 5
+    assert provinces[Province.CHOTA].trainers is None
+    assert provinces[Province.CAJAMARCA].trainers is None
+    months = {figure.month: figure for figure in figures.months}
+    this_month = dataset.today.replace(day=1)
+    assert list(months) == [add_months(this_month, n) for n in range(-11, 1)]
+    assert (months[this_month].citizens, months[this_month].businesses) == (6, None)
+    assert months[add_months(this_month, -2)].citizens == 5
+    assert months[add_months(this_month, -1)].citizens is None
+
+
+def test_champions_are_units_all_on_time_with_five_due(dataset):
+    figures = transparency.compute_figures(today=dataset.today)
+
+    assert figures.champions == [
+        transparency.Champion(code="PPR", name="Procuraduría Pública Regional", due=5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "quarter"),
+    [
+        (date(2026, 11, 22), (date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 1, 1), (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2026, 6, 30), (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_last_full_quarter(today, quarter):
+    assert transparency.last_full_quarter(today) == quarter
+
+
+@pytest.mark.parametrize("people", [0, 1, 4])
+def test_small_group_rule_hides_counts_below_five(people):
+    assert transparency.small_group_rule(people) is None
+    assert transparency.share(people, people) is None
+
+
+def test_small_group_rule_keeps_five_and_more():
+    assert transparency.small_group_rule(5) == 5
+    assert transparency.share(1, 5) == 20
+
+
+def test_dashboard_is_public_and_shows_the_figures(client, english, dataset):
+    response = client.get(reverse("transparency:dashboard"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Gerencia Regional de Desarrollo Social" in page
+    assert "83 %" in page
+    assert "Procuraduría Pública Regional" in page
+    assert "fewer than 5" in page
+    assert reverse("transparency:dictionary") in page
+    assert 'href="http' not in page and "<script" not in page
+
+
+def test_dashboard_rows_of_small_groups_show_no_number(client, english, dataset):
+    figures = client.get(reverse("transparency:dashboard")).context["figures"]
+    grde = by_code(figures.units)["GRDE"]
+    page = client.get(reverse("transparency:dashboard")).content.decode()
+    row = page.split("Gerencia Regional de Desarrollo Económico</th>")[1]
+    row = row.split("</tr>")[0]
+
+    assert grde.due is None
+    assert row.count("fewer than 5") == 3
+    assert not any(str(n) in row for n in range(5))
+
+
+def test_dashboard_has_no_personal_data(client, dataset):
+    page = client.get(reverse("transparency:dashboard")).content.decode()
+
+    assert dataset.personal_data()
+    for text in dataset.personal_data():
+        assert text not in page
+
+
+def counted_tables(sql_queries) -> bool:
+    tables = ("lms_assignment", "lms_completion", "lms_trainercertification")
+    return any(table in query["sql"] for query in sql_queries for table in tables)
+
+
+def test_second_request_uses_the_cache(client, dataset):
+    client.get(reverse("transparency:dashboard"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("transparency:dashboard"))
+
+    assert response.status_code == 200
+    assert not counted_tables(queries.captured_queries)
+
+
+def test_figures_are_cached_by_day(dataset):
+    first = transparency.figures(today=dataset.today)
+    Assignment.objects.all().delete()
+
+    assert transparency.figures(today=dataset.today) == first
+    tomorrow = transparency.figures(today=dataset.today + timedelta(days=1))
+    assert by_code(tomorrow.units)["GRDS"].due is None
+
+
+DASHBOARD_QUERIES = 8
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_dashboard_query_count_is_fixed(
+    client, catalogue, integrity_officer, django_assert_max_num_queries, scale
+):
+    build_dataset(catalogue=catalogue, integrity_officer=integrity_officer, scale=scale)
+    cache.clear()
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("transparency:dashboard"))
+
+    assert response.status_code == 200
