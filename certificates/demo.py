@@ -71,7 +71,9 @@ def ensure_demo_certificates(
         person = Person.objects.filter(user__email=demo.holder_email).first()
         if course is None or person is None:
             continue
-        certificate = Certificate.objects.filter(person=person, course=course).first()
+        certificate = Certificate.objects.filter(
+            person=person, course=course, company=None
+        ).first()
         if certificate is None:
             certificate = issue_certificate(
                 person=person,

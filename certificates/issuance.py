@@ -73,7 +73,7 @@ def issue_certificate(
     the unique (person, course, period) constraint and both get the same one.
     """
     latest = (
-        Certificate.objects.filter(person=person, course=course)
+        Certificate.objects.filter(person=person, course=course, company=None)
         .order_by("-period")
         .first()
     )
@@ -111,7 +111,7 @@ def issue_certificate(
                 )
         except IntegrityError:
             winner = Certificate.objects.filter(
-                person=person, course=course, period=period
+                person=person, course=course, period=period, company=None
             ).first()
             if winner:
                 return winner
@@ -206,9 +206,11 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
             )
         )
     person, course = old.person, old.course
-    latest = Certificate.objects.filter(person=person, course=course).aggregate(
-        period=Max("period")
-    )
+    # A company's certificates are numbered apart from its representative's own.
+    same_holder = Certificate.objects.filter(course=course, company=old.company_id)
+    if not old.company_id:
+        same_holder = same_holder.filter(person=person)
+    latest = same_holder.aggregate(period=Max("period"))
     new = Certificate.objects.create(
         code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX),
         person=person,

@@ -16,7 +16,7 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 
 from courses.models import CoursePage
-from lms.models import Completion, Person
+from lms.models import Company, Completion, Person
 
 
 class SignatoryBlock(blocks.StructBlock):
@@ -129,6 +129,19 @@ class Certificate(models.Model):
         blank=True,
         related_name="certificate",
     )
+    # A company's certificate: held by the company, earned through its
+    # representative (`person`), whose name it carries.
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("company"),
+    )
+    representative_name = models.CharField(
+        _("representative's name"), max_length=300, blank=True
+    )
     holder_name = models.CharField(_("holder's name"), max_length=300)
     holder_document = models.CharField(
         _("holder's document (masked)"), max_length=40, blank=True
@@ -182,7 +195,13 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "course", "period"],
+                condition=Q(company__isnull=True),
                 name="one_certificate_per_holder_course_period",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "course", "period"],
+                condition=Q(company__isnull=False),
+                name="one_certificate_per_company_course_period",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),

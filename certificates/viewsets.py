@@ -266,6 +266,8 @@ class CertificateViewSet(ModelViewSet):
         "holder_name",
         "holder_document",
         "person",
+        "company",
+        "representative_name",
         "course",
         "course_title",
         "certificate_title",

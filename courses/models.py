@@ -99,6 +99,16 @@ class CoursePage(Page):
     question_bank = StreamField(
         QuestionBankBlock(), blank=True, verbose_name=_("question bank")
     )
+    company_completions_required = models.PositiveSmallIntegerField(
+        _("people of a company who must complete it"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "For a business course: how many of a company's people, its "
+            "representative included, must complete it for the company's "
+            "certificate."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -122,6 +132,7 @@ class CoursePage(Page):
             heading=_("Final assessment"),
         ),
         FieldPanel("cohort_attendance_percent"),
+        FieldPanel("company_completions_required"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -141,6 +152,7 @@ class CoursePage(Page):
         APIField("max_attempts"),
         APIField("certificate_title"),
         APIField("cohort_attendance_percent"),
+        APIField("company_completions_required"),
     ]
     parent_page_types = ["courses.CataloguePage"]
     subpage_types = ["courses.ModulePage", "courses.LessonPage"]

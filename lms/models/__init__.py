@@ -10,6 +10,7 @@ from lms.models.cohorts import (
     Province,
     TrainerCertification,
 )
+from lms.models.companies import Company, CompanyMember
 from lms.models.learning import (
     Attempt,
     Completion,
@@ -54,6 +55,8 @@ __all__ = [
     "AssignmentStatus",
     "Attempt",
     "ClosedReason",
+    "Company",
+    "CompanyMember",
     "Completion",
     "DueDateExtension",
     "Enrolment",

@@ -29,6 +29,7 @@ def course_form(**overrides) -> dict:
             "pass_mark": "70",
             "max_attempts": "3",
             "cohort_attendance_percent": "80",
+            "company_completions_required": "1",
             "questions_per_attempt": "1",
             "certificate_title": "Ciudadano por la Integridad",
             "question_bank": streamfield(
