@@ -379,3 +379,13 @@ def test_dashboard_query_count_is_fixed(
         response = client.get(reverse("transparency:dashboard"))
 
     assert response.status_code == 200
+
+
+def test_charts_do_not_draw_suppressed_counts(client, english, dataset):
+    page = client.get(reverse("transparency:dashboard")).content.decode()
+    chota = page.split('<span class="bar-label">Chota</span>')[1].split("</li>")[0]
+    jaen = page.split('<span class="bar-label">Jaén</span>')[1].split("</li>")[0]
+
+    assert '<rect width="0" height="10" class="bar-fill"/>' in chota
+    assert "fewer than 5" in chota
+    assert '<rect width="100" height="10" class="bar-fill"/>' in jaen
