@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("lms.material_urls")),
     path("", include("lms.trainer_urls")),
     path("", include("lms.transparency_urls")),
+    path("", include("lms.company_urls")),
     path("", include("certificates.urls")),
     path(".well-known/", include("certificates.well_known_urls")),
 ]

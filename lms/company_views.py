@@ -1,0 +1,151 @@
+"""Company pages: registration, the company page, invitations, the registry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lms import companies
+from lms.company_forms import CompanyForm, InviteForm
+from lms.models import Company
+
+REGISTRY_PAGE_SIZE = 25
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = companies.register_company(user=request.user, **form.cleaned_data)
+        except companies.CompanyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered; you are its representative.")
+                % {"name": company.legal_name},
+            )
+            return redirect("companies:detail", ruc=company.ruc)
+    return render(request, "lms/companies/register.html", {"form": form})
+
+
+def _certificate_rows(company: Company) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {"certificate": certificate, "status": certificate.status(today=today)}
+        for certificate in company.certificates.all()
+    ]
+
+
+def _render_detail(
+    request: HttpRequest, company: Company, invite_form: InviteForm | None = None
+) -> HttpResponse:
+    is_representative = (
+        request.user.is_authenticated
+        and company.representative.user_id == request.user.pk
+    )
+    context = {
+        "company": company,
+        "certificates": _certificate_rows(company),
+        "is_representative": is_representative,
+    }
+    if is_representative:
+        context["members"] = company.members.select_related("person").order_by("email")
+        context["invite_form"] = invite_form or InviteForm()
+    return render(request, "lms/companies/detail.html", context)
+
+
+def _company(ruc: str) -> Company:
+    return get_object_or_404(
+        Company.objects.select_related("representative").prefetch_related(
+            "certificates"
+        ),
+        ruc=ruc,
+    )
+
+
+def detail(request: HttpRequest, ruc: str) -> HttpResponse:
+    return _render_detail(request, _company(ruc))
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, ruc: str) -> HttpResponse:
+    company = get_object_or_404(
+        companies.represented_by(request.user).select_related("representative"),
+        ruc=ruc,
+    )
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            companies.invite_colleague(
+                company=company,
+                email=form.cleaned_data["email"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except companies.CompanyError as error:
+            messages.warning(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+        return redirect("companies:detail", ruc=company.ruc)
+    return _render_detail(request, _company(ruc), invite_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the invitation and, on POST, link the user's person to the company."""
+    member = companies.member_for_token(token)
+    if member is None or member.person_id:
+        return render(request, "lms/companies/join_unavailable.html", status=404)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            companies.join_company(member=member, user=request.user, now=timezone.now())
+        except companies.CompanyError as error:
+            messages.warning(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You joined %(name)s and are enrolled in the business course.")
+                % {"name": member.company.legal_name},
+            )
+            return redirect("lms:my_courses")
+    return render(request, "lms/companies/join.html", {"member": member})
+
+
+def registry(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    page = Paginator(companies.registry(query), REGISTRY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    rows = []
+    for company in page:
+        latest = company.certificates.all()[0]
+        rows.append(
+            {
+                "company": company,
+                "certificate": latest,
+                "status": latest.status(today=today),
+            }
+        )
+    return render(
+        request,
+        "lms/companies/registry.html",
+        {"page": page, "rows": rows, "query": query},
+    )
