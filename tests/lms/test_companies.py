@@ -31,8 +31,8 @@ def person_with_account(**kwargs):
     return PersonFactory(user=UserFactory(**kwargs))
 
 
-@pytest.fixture
-def business_course(catalogue):
+@pytest.fixture(name="business_course")
+def business_course_fixture(catalogue):
     return CoursePageFactory(
         parent=catalogue,
         title="Empresa íntegra",
@@ -41,13 +41,13 @@ def business_course(catalogue):
     )
 
 
-@pytest.fixture
-def representative(db):
+@pytest.fixture(name="representative")
+def representative_fixture(db):
     return person_with_account(email="gerente@empresa.pe")
 
 
-@pytest.fixture
-def company(representative):
+@pytest.fixture(name="company")
+def company_fixture(representative):
     return Company.objects.create(
         ruc=ruc("2010000000"),
         legal_name="Café de Jaén S.A.C.",
