@@ -27,6 +27,14 @@ class DeliveryOut(Schema):
     cohort: str = ""
 
 
+class CompanyOut(Schema):
+    """The company holding a certificate, and who earned it for the company."""
+
+    legal_name: str
+    ruc: str
+    representative: str
+
+
 class CertificateOut(Schema):
     code: str
     status: CertificateStatus
@@ -44,6 +52,8 @@ class CertificateOut(Schema):
     pdf_sha256: str | None
     # Only for a certificate earned in a trainer-led group; absent otherwise.
     delivery: DeliveryOut | None = None
+    # Only for a company's certificate; absent for a person's.
+    company: CompanyOut | None = None
 
 
 class Problem(Schema):
@@ -55,7 +65,8 @@ class Problem(Schema):
     response={200: CertificateOut, 400: Problem, 404: Problem, 429: Problem},
     url_name="certificate",
     summary="Verify a certificate",
-    # Leaves out `delivery` for online certificates, as answers were before it.
+    # Leaves out `delivery` for online certificates and `company` for a
+    # person's, as answers were before them.
     exclude_unset=True,
 )
 def certificate(request: HttpRequest, code: str, response: HttpResponse):
@@ -63,9 +74,10 @@ def certificate(request: HttpRequest, code: str, response: HttpResponse):
 
     The code may be typed loosely (lower case, spaces, O for 0); the answer
     gives it in canonical form. A certificate earned in a trainer-led group
-    also says who taught it, where and with whom (`delivery`). Each client
-    address may verify a limited number of codes per minute; over it, wait
-    Retry-After seconds.
+    also says who taught it, where and with whom (`delivery`); a company's
+    certificate names the company and its representative (`company`). Each
+    client address may verify a limited number of codes per minute; over it,
+    wait Retry-After seconds.
     """
     found = _find(request, code, response)
     if isinstance(found, Status):
@@ -94,6 +106,12 @@ def public_details(certificate: Certificate, *, today: date) -> dict:
     }
     if certificate.delivery:
         details["delivery"] = certificate.delivery
+    if certificate.company_id:
+        details["company"] = {
+            "legal_name": certificate.holder_name,
+            "ruc": certificate.company.ruc,
+            "representative": certificate.representative_name,
+        }
     return details
 
 

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Max, Q, When
+from django.db.models import Case, Max, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -17,7 +17,9 @@ from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import deliver_certificate
 from courses.models import CoursePage
+from lms.companies import companies_ready
 from lms.models import (
+    Company,
     Completion,
     Participant,
     Person,
@@ -64,19 +66,20 @@ def issue_certificate(
     score: int | None,
     completion: Completion | None = None,
     delivery: dict | None = None,
+    company: Company | None = None,
 ) -> Certificate:
     """Return the holder's certificate for the period `issued_on` falls in.
 
-    A certificate still valid that day is returned as it is, unless a new
-    completion renews it within its last weeks (the renewal window); otherwise
-    the next period's certificate is created. Two completions racing here meet
-    the unique (person, course, period) constraint and both get the same one.
+    The holder is the person, or the company when one is given: a company's
+    certificate is earned through its representative (`person`) and numbered
+    apart from the representative's own. A certificate still valid that day
+    is returned as it is, unless a new completion renews it within its last
+    weeks (the renewal window); otherwise the next period's certificate is
+    created. Two completions racing here meet the unique (holder, course,
+    period) constraint and both get the same one.
     """
-    latest = (
-        Certificate.objects.filter(person=person, course=course, company=None)
-        .order_by("-period")
-        .first()
-    )
+    same_holder = held_by(person=person, company=company, course=course)
+    latest = same_holder.order_by("-period").first()
     if latest and latest.covers(issued_on) and not latest.revoked_at:
         renewal = (
             completion is not None
@@ -88,12 +91,10 @@ def issue_certificate(
             return latest
     period = latest.period + 1 if latest else 1
     fields = {
-        "person": person,
+        **holder_fields(person=person, company=company),
         "course": course,
         "period": period,
         "completion": completion,
-        "holder_name": person.full_name,
-        "holder_document": person.masked_document(),
         "certificate_title": course.certificate_title,
         "course_title": course.title,
         "hours": course.estimated_hours,
@@ -110,12 +111,46 @@ def issue_certificate(
                     code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX), **fields
                 )
         except IntegrityError:
-            winner = Certificate.objects.filter(
-                person=person, course=course, period=period, company=None
-            ).first()
+            winner = same_holder.filter(period=period).first()
             if winner:
                 return winner
     raise IntegrityError("Could not draw an unused certificate code.")
+
+
+def held_by(
+    *, person: Person, company: Company | None, course: CoursePage
+) -> QuerySet[Certificate]:
+    """Return the holder's certificates of the course, every period.
+
+    A company's are its own; a person's leave out those they earned for a
+    company they represent.
+    """
+    if company is not None:
+        return Certificate.objects.filter(company=company, course=course)
+    return Certificate.objects.filter(person=person, company=None, course=course)
+
+
+def holder_fields(*, person: Person, company: Company | None) -> dict:
+    """Return what a certificate says of its holder, read afresh.
+
+    A company is named by its legal name and RUC, which is public, and
+    through its representative; a person by name and masked document.
+    """
+    if company is None:
+        return {
+            "person": person,
+            "company": None,
+            "holder_name": person.full_name,
+            "holder_document": person.masked_document(),
+            "representative_name": "",
+        }
+    return {
+        "person": person,
+        "company": company,
+        "holder_name": company.legal_name,
+        "holder_document": f"RUC {company.ruc}",
+        "representative_name": person.full_name,
+    }
 
 
 def issue_for_completion(completion: Completion) -> Certificate:
@@ -130,6 +165,26 @@ def issue_for_completion(completion: Completion) -> Certificate:
         completion=completion,
         delivery=delivery_of(completion, day=issued_on),
     )
+
+
+def issue_company_certificates(completion: Completion) -> list[Certificate]:
+    """Issue the certificate of each company this completion makes ready.
+
+    A company's certificate is earned by several completions, so it records
+    none (each completion earns one certificate, its person's own) and no
+    score or group; it is never renewed early, only once expired.
+    """
+    issued_on = timezone.localdate(completion.completed_at)
+    return [
+        issue_certificate(
+            person=company.representative,
+            company=company,
+            course=completion.enrolment.course,
+            issued_on=issued_on,
+            score=None,
+        )
+        for company in companies_ready(completion=completion, today=issued_on)
+    ]
 
 
 def delivery_of(completion: Completion, *, day: date) -> dict:
@@ -180,8 +235,9 @@ def trainer_code(trainer: TrainerCertification, *, day: date) -> str:
 def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate:
     """Replace the certificate with a new one bearing the holder's current data.
 
-    The holder's name and document are read afresh from the person, which is
-    what a re-issue is for. The course details, who taught it, score and
+    The holder's name and document are read afresh from the person, or from
+    the company and its current representative, which is what a re-issue is
+    for. The course details, who taught it, score and
     expiry date are carried over as earned: a correction never extends
     validity, and an expired certificate is renewed only by taking the course
     again. The issuer is the day's, as on any certificate issued today. The
@@ -190,7 +246,7 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
     """
     old = (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("person", "course")
+        .select_related("person", "course", "company__representative")
         .get(pk=certificate.pk)
     )
     if old.revoked_at:
@@ -205,19 +261,18 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
                 "the course must be taken again."
             )
         )
-    person, course = old.person, old.course
-    # A company's certificates are numbered apart from its representative's own.
-    same_holder = Certificate.objects.filter(course=course, company=old.company_id)
-    if not old.company_id:
-        same_holder = same_holder.filter(person=person)
-    latest = same_holder.aggregate(period=Max("period"))
+    person, course, company = old.person, old.course, old.company
+    if company is not None:
+        # The company acts through whoever represents it today.
+        person = company.representative
+    latest = held_by(person=person, company=company, course=course).aggregate(
+        period=Max("period")
+    )
     new = Certificate.objects.create(
+        **holder_fields(person=person, company=company),
         code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX),
-        person=person,
         course=course,
         period=latest["period"] + 1,
-        holder_name=person.full_name,
-        holder_document=person.masked_document(),
         certificate_title=old.certificate_title,
         course_title=old.course_title,
         hours=old.hours,

@@ -104,7 +104,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def _get(**lookup) -> Certificate | None:
     try:
-        return Certificate.objects.get(**lookup)
+        # A company's certificate shows the company's RUC.
+        return Certificate.objects.select_related("company").get(**lookup)
     except Certificate.DoesNotExist:
         return None
 
