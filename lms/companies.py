@@ -9,6 +9,7 @@ its people hold a current completion of the business course
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -172,6 +173,36 @@ def people_who_completed(
     )
 
 
+@dataclass(frozen=True)
+class CourseProgress:
+    course: CoursePage
+    completed: int
+    required: int
+    representative_completed: bool
+
+    @property
+    def ready(self) -> bool:
+        return self.representative_completed and self.completed >= self.required
+
+
+def company_progress(*, company: Company, today: date) -> list[CourseProgress]:
+    """How far the company's people are in each live business course."""
+    return [
+        _progress(company=company, course=course, today=today)
+        for course in business_courses()
+    ]
+
+
+def _progress(*, company: Company, course: CoursePage, today: date) -> CourseProgress:
+    done = people_who_completed(company=company, course=course, today=today)
+    return CourseProgress(
+        course=course,
+        completed=len(done),
+        required=course.company_completions_required,
+        representative_completed=company.representative_id in done,
+    )
+
+
 def companies_ready(*, completion: Completion, today: date) -> list[Company]:
     """Return the companies this completion makes (or keeps) ready for a certificate.
 
@@ -188,15 +219,11 @@ def companies_ready(*, completion: Completion, today: date) -> list[Company]:
     companies = Company.objects.filter(
         Q(representative=person) | Q(members__person=person)
     ).distinct()
-    ready = []
-    for company in companies:
-        done = people_who_completed(company=company, course=course, today=today)
-        if (
-            company.representative_id in done
-            and len(done) >= course.company_completions_required
-        ):
-            ready.append(company)
-    return ready
+    return [
+        company
+        for company in companies
+        if _progress(company=company, course=course, today=today).ready
+    ]
 
 
 def registry(query: str = "") -> QuerySet[Company]:

@@ -61,6 +61,9 @@ def _render_detail(
     if is_representative:
         context["members"] = company.members.select_related("person").order_by("email")
         context["invite_form"] = invite_form or InviteForm()
+        context["progress"] = companies.company_progress(
+            company=company, today=timezone.localdate()
+        )
     return render(request, "lms/companies/detail.html", context)
 
 

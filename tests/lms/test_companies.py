@@ -313,3 +313,22 @@ def test_people_who_completed_lists_representative_and_joined_members(
     assert companies.people_who_completed(
         company=company, course=business_course, today=TODAY
     ) == {colleague.pk}
+
+
+def test_company_progress_counts_per_business_course(company, business_course):
+    business_course.company_completions_required = 2
+    business_course.save()
+    colleague = person_with_account()
+    joined_member(company, colleague)
+    completion(colleague.user, business_course, at=EARLIER)
+    [progress] = companies.company_progress(company=company, today=TODAY)
+    assert (progress.course, progress.completed, progress.required) == (
+        business_course,
+        1,
+        2,
+    )
+    assert not progress.representative_completed
+    assert not progress.ready
+    completion(company.representative.user, business_course, at=EARLIER)
+    [progress] = companies.company_progress(company=company, today=TODAY)
+    assert progress.ready

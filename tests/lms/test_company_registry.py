@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,3 +119,16 @@ def test_the_registry_has_a_fixed_query_count(
     with django_assert_max_num_queries(6):
         response = client.get(URL, {"q": "Empresa"})
     assert len(response.context["rows"]) == size
+
+
+def test_the_registry_query_count_does_not_grow(client, business_course):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(URL)
+        return len(captured)
+
+    holder(business_course, 1)
+    small = queries()
+    for number in range(2, 15):
+        certificate(holder(business_course, number), business_course, 2)
+    assert queries() == small

@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates.models import Certificate
 from lms import companies
 from lms.models import Company, CompanyMember, Enrolment
-from tests.factories import UserFactory
+from tests.factories import UserFactory, completion
 from tests.lms.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
@@ -286,3 +288,35 @@ def test_another_company_cannot_be_reached_by_changing_the_ruc(rep_client, compa
     )
     assert response.status_code == 404
     assert not other.members.exists()
+
+
+def test_the_representative_sees_the_progress_towards_the_certificate(
+    rep_client, company, business_course, english
+):
+    html = rep_client.get(reverse("companies:detail", args=[company.ruc])).content
+    assert b"0 of the 1 people required" in html
+    assert b"must complete it too" in html
+
+
+def test_the_company_page_query_count_does_not_grow(
+    rep_client, company, business_course
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rep_client.get(reverse("companies:detail", args=[company.ruc]))
+        return len(captured)
+
+    small = queries()
+    for number in range(1, 6):
+        certificate(company, business_course, number)
+        colleague = person_with_account()
+        CompanyMember.objects.create(
+            company=company,
+            email=f"c{number}@empresa.pe",
+            invited_at=EARLIER,
+            invited_by=company.representative.user,
+            person=colleague,
+            joined_at=EARLIER,
+        )
+        completion(colleague.user, business_course, at=EARLIER)
+    assert queries() == small
