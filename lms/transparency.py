@@ -36,8 +36,8 @@ SMALL_GROUP = 5
 FEWER_THAN_FIVE = "<5"
 MONTHS = 12
 CACHE_SECONDS = 24 * 60 * 60
-# Induction: the requirements of courses for every public servant. Only the
-# first cycle is induction; a renewal is not.
+# Induction assignments: of the active requirements of courses for every
+# public servant, neither waived nor closed (the person left or moved on).
 INDUCTION = (
     Q(requirement__is_active=True)
     & (
@@ -137,7 +137,11 @@ def _people_by_top_unit(assignments: QuerySet[Assignment]) -> dict[str, tuple]:
 
 
 def _units(*, today: date) -> list[UnitFigure]:
-    """Induction on time per organic unit: people due by today, or done early."""
+    """Induction on time per organic unit: people due by today, or done early.
+
+    Only the first cycle is the induction; a renewal is not. Staff who left
+    are not counted.
+    """
     counts = _people_by_top_unit(
         Assignment.objects.filter(
             INDUCTION,
