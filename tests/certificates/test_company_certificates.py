@@ -5,16 +5,19 @@ company's name."""
 from __future__ import annotations
 
 import re
+import threading
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from certificates import credentials
-from certificates.issuance import reissue
+from certificates.issuance import issue_certificate, reissue
 from certificates.models import Certificate, Status
 from courses.models import Audience, CoursePage
 from lms.completions import record_completion
@@ -260,3 +263,37 @@ def test_reissue_keeps_the_company_with_its_current_details(
     own = Certificate.objects.get(person=company.representative, company=None)
     assert own.superseded_by is None
     assert own.period == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs concurrent PostgreSQL connections; set DATABASE_URL (CI does)",
+)
+@pytest.mark.parametrize("repeat", range(3))
+def test_two_completions_at_once_make_one_company_certificate(
+    company, business_course, repeat
+):
+    barrier = threading.Barrier(2)
+    issued: list[str] = []
+
+    def complete() -> None:
+        barrier.wait()
+        try:
+            certificate = issue_certificate(
+                person=company.representative,
+                company=company,
+                course=business_course,
+                issued_on=date(2026, 11, 22),
+                score=None,
+            )
+            issued.append(certificate.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert issued == [Certificate.objects.get(company=company).code] * 2
