@@ -122,8 +122,12 @@ def test_the_company_certificate_is_delivered_to_the_representative(
 ):
     assert company_certificate.pdf_sha256
     assert company_certificate.pdf.read().startswith(b"%PDF")
-    sent = {message.attachments[0][0]: message.to for message in mail.outbox}
-    assert sent[f"{company_certificate.code}.pdf"] == ["rosa@example.pe"]
+    sent = {message.attachments[0][0]: message for message in mail.outbox}
+    message = sent[f"{company_certificate.code}.pdf"]
+    assert message.to == ["rosa@example.pe"]
+    # The representative is greeted, and told whose certificate it is.
+    assert "Rosa Elena Quispe Huamán" in message.body.splitlines()[0]
+    assert LEGAL_NAME in message.body
 
 
 def test_no_company_certificate_before_enough_people_pass(
