@@ -13,7 +13,7 @@ from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
 from courses.dates import add_months
 from courses.models import CoursePage
-from lms.models import Person, User
+from lms.models import Company, Person, User
 
 
 @dataclass(frozen=True)
@@ -90,4 +90,42 @@ def ensure_demo_certificates(
                 )
         store_pdf(certificate)
         shown.append((demo.state, certificate.code))
+    company = ensure_demo_company(today=today)
+    if company:
+        shown.append(("empresa", company.code))
     return shown
+
+
+DEMO_COMPANY = {
+    "ruc": "20601234565",
+    "legal_name": "Cafés Especiales de Jaén S.A.C.",
+    "address": "Av. Pakamuros 845, Jaén, Cajamarca",
+}
+
+
+def ensure_demo_company(*, today: date) -> Certificate | None:
+    """Register the business representative's firm and its certificate, once.
+
+    The firm's certificate was earned a month ago, so it is valid while the
+    representative's own one is about to expire: the registry shows both.
+    """
+    course = CoursePage.objects.filter(slug="empresa-por-la-integridad").first()
+    person = Person.objects.filter(
+        user__email="empresa@demo.regioncajamarca.pe"
+    ).first()
+    if course is None or person is None:
+        return None
+    company, _created = Company.objects.get_or_create(
+        ruc=DEMO_COMPANY["ruc"], defaults={**DEMO_COMPANY, "representative": person}
+    )
+    certificate = Certificate.objects.filter(company=company, course=course).first()
+    if certificate is None:
+        certificate = issue_certificate(
+            person=person,
+            company=company,
+            course=course,
+            issued_on=today - timedelta(days=30),
+            score=None,
+        )
+        store_pdf(certificate)
+    return certificate

@@ -12,6 +12,7 @@ from lms.demo_staff import INDUCTION_SLUG
 from lms.models import (
     Assignment,
     Cohort,
+    Company,
     OrganisationRole,
     Participant,
     StaffMember,
@@ -220,3 +221,23 @@ def test_it_seeds_a_certified_trainer_and_her_cohorts_once(
     certificates = Certificate.objects.exclude(delivery={})
     assert certificates.count() == 4
     assert {c.delivery["place"] for c in certificates} == {"Celendín"}
+
+
+def test_it_seeds_the_business_representatives_company_once(settings, tmp_path):
+    settings.DEBUG = True
+    business = {
+        **COURSE,
+        "slug": "empresa-por-la-integridad",
+        "audience": "businesses",
+        "validity_months": 24,
+    }
+    (tmp_path / "empresa.json").write_text(json.dumps(business), encoding="utf-8")
+    call_command("seed_demo", courses_dir=tmp_path)
+    call_command("seed_demo", courses_dir=tmp_path)
+
+    company = Company.objects.get()
+    assert company.representative.user.email == "empresa@demo.regioncajamarca.pe"
+    certificate = Certificate.objects.get(company=company)
+    assert certificate.holder_name == company.legal_name
+    assert certificate.holder_document == f"RUC {company.ruc}"
+    assert certificate.status(today=date.today()) == "valid"
