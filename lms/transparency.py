@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.dates import add_months
+from courses.dates import add_months, start_of
 from courses.models import Audience
 from lms.models import (
     Assignment,
@@ -229,8 +228,8 @@ def _months(*, today: date) -> list[MonthFigure]:
         Completion.objects.filter(
             enrolment__course__audience__in=PUBLIC_AUDIENCES,
             revoked_at__isnull=True,
-            completed_at__gte=_start_of(first),
-            completed_at__lt=_start_of(today + timedelta(days=1)),
+            completed_at__gte=start_of(first),
+            completed_at__lt=start_of(today + timedelta(days=1)),
         )
         .annotate(month=TruncMonth("completed_at", output_field=DateField()))
         .order_by()
@@ -250,10 +249,6 @@ def _months(*, today: date) -> list[MonthFigure]:
         )
         for month in months
     ]
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def compute_figures(*, today: date) -> Figures:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.dates import start_of
 from courses.models import CoursePage
 from lms.models.learning import Completion, Enrolment, Person
 
@@ -76,12 +77,12 @@ class TrainerCertificationQuerySet(models.QuerySet):
                     "qualification__enrolment__course"
                 )
             ).only("pk", "validity_months")
-        next_day = _start_of(day + timedelta(days=1))
+        next_day = start_of(day + timedelta(days=1))
         counting = Q(pk__in=[])
         for course in trainer_courses:
             earliest = course.earliest_completion_counting_on(day)
             counting |= Q(enrolment__course=course) & (
-                Q(completed_at__gte=_start_of(earliest)) if earliest else Q()
+                Q(completed_at__gte=start_of(earliest)) if earliest else Q()
             )
         qualified = Completion.objects.filter(
             counting,
@@ -100,10 +101,6 @@ class TrainerCertificationQuerySet(models.QuerySet):
         """Annotate `is_valid`: whether each row is valid on `day`."""
         valid = TrainerCertification.objects.valid_on(day).filter(pk=OuterRef("pk"))
         return self.annotate(is_valid=Exists(valid))
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TrainerCertification(models.Model):
