@@ -234,8 +234,3 @@ class Completion(models.Model):
             return False
         ends = self.valid_until()
         return ends is None or today <= ends
-
-    def covers(self, day: date) -> bool:
-        """Whether this completion counted on `day`: earned by then, not lapsed."""
-        earned = timezone.localdate(self.completed_at) <= day
-        return earned and self.is_current(today=day)

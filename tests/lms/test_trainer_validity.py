@@ -2,8 +2,9 @@
 
 `TrainerCertification.objects.valid_on(day)` decides it in SQL for lists,
 reports and single rows alike; these tests hold it to the rule written out
-in Python from `Completion.covers`, on the days where it could slip:
-month ends, a leap day, a late-evening completion, a renewal, a revocation.
+in Python from each completion's date and `Completion.is_current`, on the
+days where it could slip: month ends, a leap day, a late-evening completion,
+a renewal, a revocation.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ LIMA = ZoneInfo("America/Lima")
 
 
 def by_the_rule(certification: TrainerCertification, day: date) -> bool:
-    """The rule as the issue states it, from each completion's own `covers`."""
+    """The rule as the issue states it, written out in Python."""
     if timezone.localdate(certification.approved_at) > day:
         return False
     withdrawn = certification.withdrawn_at
@@ -35,7 +36,11 @@ def by_the_rule(certification: TrainerCertification, day: date) -> bool:
         enrolment__user__person=certification.person,
         enrolment__course=certification.qualification.enrolment.course,
     )
-    return any(each.covers(day) for each in completions)
+    # A completion counts on `day` once earned and while still current.
+    return any(
+        timezone.localdate(each.completed_at) <= day and each.is_current(today=day)
+        for each in completions
+    )
 
 
 def test_the_earliest_completion_still_counting_at_a_months_end():
