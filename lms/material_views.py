@@ -37,22 +37,24 @@ def _download(file: IO[bytes], filename: str, content_type: str) -> FileResponse
     return response
 
 
+def _edition_pdf(
+    request: HttpRequest, course_id: int, edition: Edition
+) -> FileResponse:
+    course = _course_to_download(request, course_id)
+    pdf = materials.material_pdf(course, edition=edition)
+    return _download(io.BytesIO(pdf), edition.filename(course), "application/pdf")
+
+
 @require_GET
 @login_required
 def participant_pdf(request: HttpRequest, course_id: int) -> FileResponse:
-    course = _course_to_download(request, course_id)
-    pdf = materials.participant_pdf(course)
-    filename = Edition.PARTICIPANT.filename(course)
-    return _download(io.BytesIO(pdf), filename, "application/pdf")
+    return _edition_pdf(request, course_id, Edition.PARTICIPANT)
 
 
 @require_GET
 @login_required
 def facilitator_pdf(request: HttpRequest, course_id: int) -> FileResponse:
-    course = _course_to_download(request, course_id)
-    pdf = materials.facilitator_pdf(course)
-    filename = Edition.FACILITATOR.filename(course)
-    return _download(io.BytesIO(pdf), filename, "application/pdf")
+    return _edition_pdf(request, course_id, Edition.FACILITATOR)
 
 
 @require_GET
