@@ -148,19 +148,6 @@ def join_company(*, member: CompanyMember, user: User, now: datetime) -> None:
         enrol(user=user, course=course)
 
 
-def _current_completers(*, course: CoursePage, people: Q, today: date) -> set[int]:
-    """Return the ids of the people matched by `people` who have a current
-    completion of `course` on `today`."""
-    completions = Completion.objects.filter(
-        people, enrolment__course=course, revoked_at__isnull=True
-    ).select_related("enrolment__course", "enrolment__user__person")
-    return {
-        completion.enrolment.user.person.pk
-        for completion in completions
-        if completion.is_current(today=today)
-    }
-
-
 def people_who_completed(
     *, company: Company, course: CoursePage, today: date
 ) -> set[int]:
@@ -168,9 +155,16 @@ def people_who_completed(
     people = {company.representative_id} | set(
         company.members.filter(person__isnull=False).values_list("person", flat=True)
     )
-    return _current_completers(
-        course=course, people=Q(enrolment__user__person__in=people), today=today
-    )
+    completions = Completion.objects.filter(
+        enrolment__user__person__in=people,
+        enrolment__course=course,
+        revoked_at__isnull=True,
+    ).select_related("enrolment__course", "enrolment__user__person")
+    return {
+        completion.enrolment.user.person.pk
+        for completion in completions
+        if completion.is_current(today=today)
+    }
 
 
 @dataclass(frozen=True)
