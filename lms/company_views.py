@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certificates.models import Certificate
 from lms import companies
 from lms.company_forms import CompanyForm, InviteForm
 from lms.models import Company
@@ -38,10 +41,14 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "lms/companies/register.html", {"form": form})
 
 
+def _certificate_row(certificate: Certificate, *, today: date) -> dict:
+    return {"certificate": certificate, "status": certificate.status(today=today)}
+
+
 def _certificate_rows(company: Company) -> list[dict]:
     today = timezone.localdate()
     return [
-        {"certificate": certificate, "status": certificate.status(today=today)}
+        _certificate_row(certificate, today=today)
         for certificate in company.certificates.all()
     ]
 
@@ -137,16 +144,14 @@ def registry(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     today = timezone.localdate()
-    rows = []
-    for company in page:
-        latest = company.certificates.all()[0]
-        rows.append(
-            {
-                "company": company,
-                "certificate": latest,
-                "status": latest.status(today=today),
-            }
-        )
+    rows = [
+        {
+            "company": company,
+            # The newest, by Certificate's ordering.
+            **_certificate_row(company.certificates.all()[0], today=today),
+        }
+        for company in page
+    ]
     return render(
         request,
         "lms/companies/registry.html",
