@@ -298,7 +298,7 @@ def _render_join(request: HttpRequest, cohort: Cohort, error: str = "") -> HttpR
         {
             "cohort": cohort,
             "place": place,
-            "full": cohort.participants.count() >= cohort.capacity,
+            "full": cohorts.is_full(cohort),
             "error": error,
         },
     )

@@ -107,6 +107,11 @@ def set_self_enrolment(*, cohort: Cohort, is_open: bool) -> None:
     cohort.save(update_fields=["self_enrolment_open"])
 
 
+def is_full(cohort: Cohort) -> bool:
+    """Whether every place of the cohort is taken."""
+    return cohort.participants.count() >= cohort.capacity
+
+
 def join_url(cohort: Cohort) -> str:
     """Return the absolute self-enrolment link, as the QR code carries it."""
     return site_url() + cohort.join_path()
@@ -388,7 +393,7 @@ def join_cohort(
             return place, False
         if not locked.self_enrolment_open:
             raise JoinError(_("The trainer has closed this cohort's link."))
-        if locked.participants.count() >= locked.capacity:
+        if is_full(locked):
             raise JoinError(_("This cohort is full."))
         # As on the trainer's list: a lapsed trainer takes no new participants.
         if not locked.trainer.is_valid_on(timezone.localdate(now)):
