@@ -41,16 +41,22 @@ def person_of(user: User) -> Person | None:
     return Person.objects.filter(user=user).first()
 
 
-def register_company(*, user: User, ruc: str, legal_name: str, address: str) -> Company:
-    """Register the company with the user as its representative.
-
-    `ruc` must already be normalised (see `lms.identity.normalise_ruc`).
-    """
+def _identified_person(user: User) -> Person:
+    """Return the user's person, who must exist to register or join a company."""
     person = person_of(user)
     if person is None:
         raise CompanyError(
             _("Your account has no identity document yet: complete your profile.")
         )
+    return person
+
+
+def register_company(*, user: User, ruc: str, legal_name: str, address: str) -> Company:
+    """Register the company with the user as its representative.
+
+    `ruc` must already be normalised (see `lms.identity.normalise_ruc`).
+    """
+    person = _identified_person(user)
     if Company.objects.filter(ruc=ruc).exists():
         raise CompanyError(_("A company with this RUC is already registered."))
     try:
@@ -134,11 +140,7 @@ def join_company(*, member: CompanyMember, user: User, now: datetime) -> None:
     member = CompanyMember.objects.select_for_update().get(pk=member.pk)
     if member.person_id:
         raise CompanyError(_("This invitation has already been used."))
-    person = person_of(user)
-    if person is None:
-        raise CompanyError(
-            _("Your account has no identity document yet: complete your profile.")
-        )
+    person = _identified_person(user)
     if member.company.members.filter(person=person).exists():
         raise CompanyError(_("You already belong to this company."))
     member.person = person
