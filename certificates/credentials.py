@@ -33,6 +33,7 @@ from joserfc.jwk import OKPKey
 
 from certificates import keys
 from certificates.models import Certificate
+from lms.reminders import site_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -84,10 +85,6 @@ class Verdict:
     @property
     def valid(self) -> bool:
         return self.reason == Reason.VALID
-
-
-def site_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 def issuer_did() -> str:
