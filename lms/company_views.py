@@ -56,10 +56,7 @@ def _certificate_rows(company: Company) -> list[dict]:
 def _render_detail(
     request: HttpRequest, company: Company, invite_form: InviteForm | None = None
 ) -> HttpResponse:
-    is_representative = (
-        request.user.is_authenticated
-        and company.representative.user_id == request.user.pk
-    )
+    is_representative = company.is_represented_by(request.user)
     context = {
         "company": company,
         "certificates": _certificate_rows(company),

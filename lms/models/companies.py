@@ -45,6 +45,10 @@ class Company(models.Model):
     def __str__(self) -> str:
         return f"{self.legal_name} (RUC {self.ruc})"
 
+    def is_represented_by(self, user) -> bool:
+        """Whether `user` acts for the company (its representative's account)."""
+        return user.is_authenticated and self.representative.user_id == user.pk
+
 
 class CompanyMember(models.Model):
     """A colleague the representative invited to take the business course."""
