@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
@@ -177,10 +179,24 @@ def organisation(
     return parent.add_child(**fields)
 
 
+# Every test account with a staff role uses this authenticator app secret, so a
+# test that logs in through the form can compute the code (see `totp_code`).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_mfa(user: User) -> User:
+    """Give `user` an authenticator app, as staff roles must have (issue 7)."""
+    if not Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists():
+        TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
 def grant(user: User, role: str, unit: Organisation | None = None) -> User:
     """Give `user` a role over `unit` (none for the integrity officer)."""
     OrganisationRole.objects.create(user=user, role=role, organisation=unit)
-    return user
+    return with_mfa(user)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -230,7 +246,7 @@ def certified_trainer(
     listed: bool = True,
 ) -> TrainerCertification:
     """Return an approved trainer, qualified by a completion 30 days earlier."""
-    person = Person.objects.for_user(user)
+    person = Person.objects.for_user(with_mfa(user))
     qualification = completion(
         user, trainer_course, at=approved_at - timedelta(days=30)
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
