@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "ninja",  # serves the API docs' assets itself instead of from a CDN
     "django_tasks",
+    "django_rq",  # its `rqworker` command runs the Redis-backed tasks
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -92,20 +93,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Seconds to wait for Redis: short, so an outage costs a request this much,
+# never a hang.
+REDIS_TIMEOUT = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                # Without Redis a read is a miss and a rate limit counts from
+                # zero: pages keep serving instead of failing.
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "lms.cache"
+    RQ_QUEUES = {
+        "default": {
+            # rq's worker raises the read timeout itself for its blocking pop.
+            "URL": f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}"
+            f"socket_connect_timeout={REDIS_TIMEOUT}&socket_timeout={REDIS_TIMEOUT}",
+            "DEFAULT_TIMEOUT": 900,
+        }
+    }
+    # Workers (`manage.py rqworker default`) must run jobs as Django tasks.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {
     "default": {
         "BACKEND": env_str(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+            "TASKS_BACKEND",
+            "django_tasks_rq.RQBackend"
+            if REDIS_URL
+            else "django_tasks.backends.immediate.ImmediateBackend",
         )
     }
 }
@@ -164,6 +190,24 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    # Keys come from boto3's own variables (AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY) or the machine's role.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            # Certificates are personal data: no public objects, only links
+            # signed for a short while.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
+            "file_overwrite": False,
+        },
+    }
 
 WAGTAIL_SITE_NAME = "Integridad Cajamarca"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -175,7 +219,9 @@ WAGTAILAPI_LIMIT_MAX = 100
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail allows its own preview pages in a same-origin frame itself.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Printed before every certificate code; codes already issued keep theirs, so
 # change it only together with a rule that still accepts the old prefix.

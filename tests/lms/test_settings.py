@@ -6,7 +6,15 @@ import pytest
 from django.conf import settings
 
 # Variables a developer's shell or CI may set; each test starts without them.
-CONFIG_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+CONFIG_VARIABLES = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "AWS_STORAGE_BUCKET_NAME",
+}
 
 
 def start(module: str, print_settings: str = "'started'", **env: str):
@@ -87,12 +95,40 @@ def test_database_and_redis_urls_switch_the_backends():
     result = start(
         "lms.settings.dev",
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CACHES['default']['BACKEND']",
+        "s.CACHES['default']['BACKEND'], s.TASKS['default']['BACKEND'], "
+        "s.RQ_QUEUES['default']['URL']",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/integridad",
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "integridad",
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
+        "django_tasks_rq.RQBackend",
+        "redis://127.0.0.1:6379/1?socket_connect_timeout=0.5&socket_timeout=0.5",
     ]
+
+
+def test_tasks_backend_overrides_the_redis_workers():
+    result = start(
+        "lms.settings.dev",
+        "s.TASKS['default']['BACKEND']",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
+    assert result.stdout.strip() == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+def test_a_bucket_name_moves_media_to_private_s3():
+    result = start(
+        "lms.settings.dev",
+        "s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']",
+        AWS_STORAGE_BUCKET_NAME="integridad-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example",
+    )
+    backend, options = result.stdout.split(" ", 1)
+    assert backend == "storages.backends.s3.S3Storage", result.stderr
+    assert "'bucket_name': 'integridad-media'" in options
+    assert "'endpoint_url': 'https://s3.example'" in options
+    assert "'default_acl': 'private'" in options
+    assert "'querystring_auth': True" in options
