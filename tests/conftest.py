@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 from datetime import timedelta
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
@@ -206,3 +210,30 @@ def other_trainer(trainer_course, integrity_officer):
 def cohort(trainer, course):
     """The trainer's cohort of `course` in Jaén: three weekly sessions from today."""
     return cohort_with_sessions(trainer, course, starts_on=timezone.localdate())
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """The URL of a Redis of this test run's own, never the shared one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        + ["--dir", str(tmp_path_factory.mktemp("redis"))],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    # Redis takes a moment to listen; it answers within a few tries.
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        raise RuntimeError(f"redis-server did not start on port {port}")
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait()
