@@ -6,8 +6,10 @@ import uuid
 from collections.abc import Mapping
 
 from django.db import transaction
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.models import Page
 
+from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage
 
 COURSE_FIELDS = (
@@ -34,9 +36,22 @@ def _list_items(values: list) -> list[dict]:
     return [{"type": "item", "value": value, "id": _new_id()} for value in values]
 
 
+def _clean_rich_text(html: str) -> str:
+    """Return `html` with only what the editor allows: no script, no handler.
+
+    Wagtail renders rich text as it is stored and cleans it only when it comes
+    from the editor; HTML read from a file must go through the same cleaner.
+    """
+    return EditorHTMLConverter(features=RICH_TEXT_FEATURES).to_database_format(html)
+
+
 def _body_block(block: Mapping) -> dict:
     value = block["value"]
-    if block["type"] == "dilemma":
+    if block["type"] == "text":
+        value = _clean_rich_text(value)
+    elif block["type"] == "note":
+        value = {**value, "text": _clean_rich_text(value["text"])}
+    elif block["type"] == "dilemma":
         value = {**value, "choices": _list_items(value["choices"])}
     return {"type": block["type"], "value": value, "id": _new_id()}
 
