@@ -74,9 +74,8 @@ def open_page(browser, server_url: str, *, user=None, viewport=DESKTOP, **option
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": server_url}]
-        )
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session}
+        context.add_cookies([{**cookie, "url": server_url}])
     return context.new_page()
 
 
