@@ -7,15 +7,19 @@ import hmac
 import ipaddress
 import math
 import time
+from datetime import date
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from joserfc.jwk import OKPKey
 
-from certificates.models import Certificate
+from certificates import codes, credentials
+from certificates.models import Certificate, Status
 
 # Only the primary key is cached, never the row: a revocation, a replacement
 # or a new PDF shows at once, whoever writes it.
@@ -54,14 +58,81 @@ def forget(code: str) -> None:
     cache.delete(_cache_key(code))
 
 
-def fingerprint_matches(certificate: Certificate, uploaded_file: UploadedFile) -> bool:
+def fingerprint_matches(certificate: Certificate, file: File) -> bool:
     """Return whether the file is, byte for byte, the PDF issued with it."""
     if not certificate.pdf_sha256:
         return False
     digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
+    for chunk in file.chunks():
         digest.update(chunk)
     return hmac.compare_digest(digest.hexdigest(), certificate.pdf_sha256.lower())
+
+
+# What a certificate's freshly signed credential must say of each status: a
+# superseded certificate is published as revoked (see status_list).
+CREDENTIAL_VERDICTS = {
+    Status.VALID: credentials.Reason.VALID,
+    Status.EXPIRED: credentials.Reason.EXPIRED,
+    Status.REVOKED: credentials.Reason.REVOKED,
+    Status.SUPERSEDED: credentials.Reason.REVOKED,
+}
+
+
+def problems(
+    certificate: Certificate,
+    *,
+    today: date,
+    keys: dict[str, OKPKey] | None,
+    status_bits: bytes | None,
+) -> list[str]:
+    """Return what keeps the certificate from verifying as issued, if anything.
+
+    The checks of the public pages: its code is found, its stored PDF is the
+    one issued, and its signed credential verifies with the published keys
+    and tells its status (skipped when `keys` is None). A PDF not rendered
+    yet is no problem: it is rendered on first request.
+    """
+    found = []
+    code = certificate.code
+    if _canonical(code) != code or lookup(code) != certificate:
+        found.append(_("its code does not find it"))
+    if certificate.pdf_sha256 or certificate.pdf:
+        found.extend(_pdf_problems(certificate))
+    if keys is not None:
+        token = credentials.signed_credential(certificate)
+        verdict = credentials.verify(
+            token, keys=keys, today=today, status_bits=status_bits
+        )
+        expected = CREDENTIAL_VERDICTS[certificate.status(today=today)]
+        if verdict.reason != expected:
+            found.append(
+                _("its signed credential reads “%(reason)s”, not “%(expected)s”")
+                % {"reason": verdict.reason, "expected": expected}
+            )
+    return found
+
+
+def _canonical(code: str) -> str:
+    """Return the code as the verification page reads it, or "" if it cannot."""
+    try:
+        return codes.normalise(code, prefix=settings.CERTIFICATE_CODE_PREFIX)
+    except codes.CodeError:
+        return ""
+
+
+def _pdf_problems(certificate: Certificate) -> list[str]:
+    if not certificate.pdf:
+        return [_("its PDF's fingerprint is recorded but no PDF is stored")]
+    try:
+        with certificate.pdf.open("rb") as pdf:
+            if fingerprint_matches(certificate, pdf):
+                return []
+    except OSError:
+        return [_("its PDF %(name)s is missing") % {"name": certificate.pdf.name}]
+    return [
+        _("its PDF %(name)s is not the one issued (SHA-256 differs)")
+        % {"name": certificate.pdf.name}
+    ]
 
 
 def throttle(request: HttpRequest) -> int:
