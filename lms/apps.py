@@ -7,4 +7,5 @@ class LmsConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self) -> None:
-        from lms import receivers  # noqa: F401  (connects the signal handlers)
+        # Connect the signal handlers.
+        from lms import audit_receivers, receivers  # noqa: F401

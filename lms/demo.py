@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -17,6 +21,7 @@ from wagtail.models import Page, Site
 from courses.importing import import_course
 from courses.models import CataloguePage, CoursePage
 from lms.models import Person, User
+from lms.staff_security import must_use_mfa
 
 CATALOGUE_INTRO = (
     "<p>Cursos virtuales del <b>Gobierno Regional de Cajamarca</b> para fortalecer "
@@ -25,6 +30,9 @@ CATALOGUE_INTRO = (
     "las empresas. Al aprobar, obtiene una constancia verificable.</p>"
 )
 DEMO_PASSWORD = "Integridad-2026"
+# Published like the password: every demo staff account's authenticator app
+# uses it, so a tester adds it once to an app (or runs demo_totp_code).
+DEMO_TOTP_SECRET = "JFXHIZLHOJUWIYLEEBBWC2TBNVQXEY3B"
 
 
 @dataclass(frozen=True)
@@ -208,3 +216,27 @@ def ensure_accounts() -> list[DemoAccount]:
                 },
             )
     return list(ACCOUNTS)
+
+
+def ensure_second_factors() -> list[str]:
+    """Give every demo account that must use two-factor the demo secret.
+
+    Run after the roles, groups and trainers exist: whoever they make
+    staff (lms.staff_security) gets the authenticator. Returns the e-mails.
+    """
+    staff = [
+        user
+        for user in User.objects.filter(email__in=[a.email for a in ACCOUNTS])
+        if must_use_mfa(user)
+    ]
+    Authenticator.objects.filter(user__in=staff, type=Authenticator.Type.TOTP).delete()
+    for user in staff:
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return sorted(user.email for user in staff)
+
+
+def current_totp_code(secret: str, *, now: float | None = None) -> str:
+    """The code an authenticator app with `secret` shows at `now`."""
+    moment = time.time() if now is None else now
+    counter = int(moment) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))

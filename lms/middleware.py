@@ -1,6 +1,16 @@
+import functools
+
 from django.conf import settings
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from lms.audit import audit, current_request
+from lms.staff_security import STAFF_IDLE_TIMEOUT, security_of
 
 
 class SiteLanguageMiddleware(LocaleMiddleware):
@@ -16,3 +26,99 @@ class SiteLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class StaffSecurityMiddleware:
+    """Staff must set up two-factor before anything else; idle staff sessions end.
+
+    Runs after authentication and messages. Pages needed to set up the
+    second factor, to leave, and those that are no one's (static files,
+    the health check, the language switch) stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        security = security_of(request.user)
+        request.staff_security = security
+        if security.must_use_mfa:
+            request.session.set_expiry(int(STAFF_IDLE_TIMEOUT.total_seconds()))
+        if security.lacks_mfa and not request.path_info.startswith(_open_paths()):
+            messages.warning(
+                request,
+                _(
+                    "Your account can see other people's data or change the "
+                    "site, so it needs a second factor. Set up an authenticator "
+                    "app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+@functools.cache
+def _open_paths() -> tuple[str, ...]:
+    return (
+        reverse("mfa_index"),
+        reverse("account_reauthenticate"),
+        reverse("account_logout"),
+        reverse("set_language"),
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        "/healthz",
+    )
+
+
+class PrivateResponsesMiddleware:
+    """Keep every page shown to a signed-in user out of shared caches.
+
+    Such a page may show the user's or other people's personal data, and a
+    proxy or the browser's back button must not show it to the next person
+    at a shared computer. Public pages that show someone's name say so
+    themselves with `never_cache`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class AuditMiddleware:
+    """Give audit lines their request; write one for every refusal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+            if response.status_code == 403 or _wagtail_refused(request, response):
+                audit("permission_denied", path=request.path)
+            return response
+        finally:
+            current_request.reset(token)
+
+
+def _wagtail_refused(request, response) -> bool:
+    """Whether the Wagtail admin refused: it redirects home with an error.
+
+    wagtail.admin.auth.permission_denied answers with a message rather
+    than a 403, so the refusal is read from the message it queued.
+    """
+    if response.status_code != 302 or not request.path.startswith(_admin_home()):
+        return False
+    refusal = _("Sorry, you do not have permission to access this area.")
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", ())
+    return any(str(message).strip() == refusal for message in queued)
+
+
+@functools.cache
+def _admin_home() -> str:
+    return reverse("wagtailadmin_home")

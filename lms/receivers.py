@@ -1,11 +1,32 @@
 """lms listens to allauth, which knows nothing of staff records."""
 
 from allauth.account.signals import email_confirmed
+from allauth.usersessions.models import UserSession
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from lms.audit import audit
 from lms.invitations import link_on_confirmation
+from lms.models import User
 
 
 @receiver(email_confirmed)
 def link_staff_record(sender, request, email_address, **kwargs) -> None:
     link_on_confirmation(user=email_address.user, email=email_address.email)
+
+
+@receiver(post_save, sender=User)
+def end_sessions_of_disabled_account(sender, instance, update_fields=None, **kwargs):
+    """A disabled account is signed out everywhere at once.
+
+    Django already treats an inactive user's session as anonymous; ending
+    the sessions also removes them from the session store.
+    """
+    if instance.is_active or (update_fields and "is_active" not in update_fields):
+        return
+    ended = 0
+    for session in UserSession.objects.filter(user=instance):
+        session.end()
+        ended += 1
+    if ended:
+        audit("sessions_ended", account_id=instance.pk, sessions=ended)

@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
+from lms.demo import current_totp_code
 from lms.models import (
     Cohort,
     CohortSession,
@@ -191,6 +192,11 @@ def with_mfa(user: User) -> User:
     ).exists():
         TOTP.activate(user, TEST_TOTP_SECRET)
     return user
+
+
+def totp_code() -> str:
+    """The code the test accounts' authenticator app shows now."""
+    return current_totp_code(TEST_TOTP_SECRET)
 
 
 def grant(user: User, role: str, unit: Organisation | None = None) -> User:

@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
             )
             cascade = ensure_cohort_demo(now=timezone.now())
+            second_factor = demo.ensure_second_factors()
         self.stdout.write(
             _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
@@ -79,6 +80,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.email:<40} {account.password:<20} {account.role}"
             )
+        self.stdout.write(
+            _(
+                "Staff accounts also ask for a second factor: add the secret "
+                "%(secret)s to an authenticator app, or run "
+                "`python manage.py demo_totp_code` for the current code. "
+                "They are: %(emails)s."
+            )
+            % {"secret": demo.DEMO_TOTP_SECRET, "emails": ", ".join(second_factor)}
+        )
         self.stdout.write(_("Demo certificates (state / code / verification page):"))
         for state, code in certificates:
             url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + f"/verificar/{code}/"
