@@ -154,7 +154,9 @@ def throttle(request: HttpRequest) -> int:
     except ValueError:  # the entry expired between add() and incr()
         count = 1
         cache.set(key, count, timeout=period)
-    if count <= limit:
+    # None: the cache is down and ignores its errors (REDIS_URL); checking a
+    # certificate is public and cheap, so it stays open rather than refused.
+    if count is None or count <= limit:
         return 0
     return max(1, math.ceil(window_ends - now))
 
