@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from certificates.models import Certificate
 from certificates.pdf import render_certificate_pdf
+
+
+@transaction.atomic
+def deliver(certificate_id: int, *, now: datetime) -> None:
+    """Store the PDF and e-mail it to the holder, once however often asked.
+
+    The row stays locked while this runs, so a second job for the same
+    certificate (queued again by the recovery sweep) waits, then finds it
+    delivered. A job killed half-way leaves it undelivered, for the sweep.
+    """
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("person__user")
+        .get(pk=certificate_id)
+    )
+    if certificate.delivered_at:
+        return
+    store_pdf(certificate)
+    send_to_holder(certificate)
+    certificate.delivered_at = now
+    certificate.save(update_fields=["delivered_at"])
 
 
 def store_pdf(certificate: Certificate, *, again: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import zipfile
@@ -10,6 +11,8 @@ from functools import partial
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from certificates.delivery import store_pdf
 from certificates.models import Certificate, CertificateExport
@@ -18,6 +21,7 @@ from certificates.viewsets import CertificateFilterSet
 from lms.models import User
 
 Status = CertificateExport.Status
+logger = logging.getLogger(__name__)
 
 # How many certificates go into the ZIP between two updates of the progress.
 PROGRESS_EVERY = 10
@@ -26,8 +30,22 @@ PROGRESS_EVERY = 10
 def start_export(*, filters: dict, by: User) -> CertificateExport:
     """Record an export of the certificates `filters` match; build it on commit."""
     export = CertificateExport.objects.create(filters=filters, requested_by=by)
-    transaction.on_commit(partial(build_certificate_export.enqueue, export.pk))
+    transaction.on_commit(partial(_queue_build, export))
     return export
+
+
+def _queue_build(export: CertificateExport) -> None:
+    """Queue the build; if the queue cannot be reached, fail the export saying so."""
+    try:
+        build_certificate_export.enqueue(export.pk)
+    except RedisError:
+        logger.exception("Export %s not queued.", export.pk)
+        _advance(
+            export,
+            Status.PENDING,
+            status=Status.FAILED,
+            error=_("The task queue is not available. Start the export again later."),
+        )
 
 
 def build_export(export: CertificateExport) -> None:

@@ -15,8 +15,9 @@ from wagtail.models import Site
 
 from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
-from certificates.tasks import deliver_certificate
+from certificates.tasks import queue_delivery
 from courses.models import CoursePage
+from lms.audit import audit
 from lms.companies import companies_ready
 from lms.models import (
     Company,
@@ -107,9 +108,11 @@ def issue_certificate(
     for _attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                issued = Certificate.objects.create(
                     code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX), **fields
                 )
+            audit("certificate_issued", certificate=issued.code, course_id=course.pk)
+            return issued
         except IntegrityError:
             winner = same_holder.filter(period=period).first()
             if winner:
@@ -290,7 +293,8 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
         user=by,
         data={"replacement": new.code},
     )
+    audit("certificate_reissued", user=by, certificate=old.code, replacement=new.code)
     # A worker must find the new row, so the PDF is made once it is committed.
-    transaction.on_commit(partial(deliver_certificate.enqueue, new.pk))
+    transaction.on_commit(partial(queue_delivery, new.pk))
     transaction.on_commit(status_list.forget_status_list)
     return new

@@ -97,6 +97,10 @@ class CertificateQuerySet(models.QuerySet):
     def for_person(self, person: Person) -> CertificateQuerySet:
         return self.filter(person=person)
 
+    def undelivered(self) -> CertificateQuerySet:
+        """Certificates in force whose PDF and e-mail have not gone out yet."""
+        return self.filter(delivered_at=None, revoked_at=None, superseded_by=None)
+
 
 class Certificate(models.Model):
     """One certificate of one person for one course and validity period.
@@ -181,6 +185,9 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(_("PDF"), upload_to="certificados/", blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # Set once the PDF is stored and the holder e-mailed: a job that runs
+    # again, or one the recovery sweep queued, then does nothing.
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
