@@ -8,7 +8,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from ninja import NinjaAPI, Schema, Status
+from ninja.decorators import decorate_view
 
 from certificates import codes, credentials, status_list, verification
 from certificates.models import Certificate, RevocationReason
@@ -69,6 +71,7 @@ class Problem(Schema):
     # person's, as answers were before them.
     exclude_unset=True,
 )
+@decorate_view(never_cache)  # names the holder: no shared cache may keep it
 def certificate(request: HttpRequest, code: str, response: HttpResponse):
     """Return a certificate's status and public details by its code.
 
@@ -128,6 +131,7 @@ VC_JWT_RESPONSE = {
     summary="Get a certificate as a signed Open Badges 3.0 credential",
     openapi_extra={"responses": {200: VC_JWT_RESPONSE}},
 )
+@decorate_view(never_cache)
 def certificate_credential(request: HttpRequest, code: str, response: HttpResponse):
     """Return the certificate as an OpenBadgeCredential signed as a VC-JWT.
 

@@ -21,6 +21,7 @@ from certificates.admin_views import NAMESPACE, can_act
 from certificates.exports import matching, start_export
 from certificates.models import Certificate, CertificateExport
 from certificates.viewsets import filter_params
+from lms.audit import audit
 
 EXPORTS_NAMESPACE = "certificate_exports"
 # Seconds between two reloads of the progress page while the export runs.
@@ -71,6 +72,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     export = _export_to_see(request, pk)
     if export.status != CertificateExport.Status.DONE or not export.file:
         raise Http404
+    audit("certificate_export_downloaded", export_id=export.pk)
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,

@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 
 from certificates import status_list, verification
 from certificates.models import Certificate, RevocationReason
+from lms.audit import audit
 from lms.completions import revoke_completion
 from lms.models import User
 
@@ -33,6 +34,9 @@ def revoke(
             action="certificates.revoke",
             user=by,
             data={"reason": reason.value},
+        )
+        audit(
+            "certificate_revoked", user=by, certificate=certificate.code, reason=reason
         )
         if certificate.completion_id:
             revoke_completion(completion=certificate.completion, now=now)

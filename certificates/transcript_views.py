@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from certificates.transcripts import render_transcript_pdf, transcript_for
+from lms.audit import audit
 from lms.scopes import staff_for_user
 
 
@@ -16,4 +17,5 @@ def staff_transcript(request: HttpRequest, staff_id: int) -> HttpResponse:
     response = HttpResponse(render_transcript_pdf(transcript), "application/pdf")
     # No name or document number in the file name: it shows in download lists.
     response["Content-Disposition"] = f'inline; filename="historial-{staff.pk}.pdf"'
+    audit("transcript_downloaded", staff_id=staff.pk)
     return response

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates import verification
@@ -43,6 +44,8 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return _code_page(request, form, status=400 if form.is_bound else 200)
 
 
+# The page names the holder: no shared cache may keep it.
+@never_cache
 @noindex
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:

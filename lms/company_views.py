@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import Certificate
@@ -80,6 +81,8 @@ def _company(ruc: str) -> Company:
     )
 
 
+# The company page and the registry name each company's representative.
+@never_cache
 def detail(request: HttpRequest, ruc: str) -> HttpResponse:
     return _render_detail(request, _company(ruc))
 
@@ -135,6 +138,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "lms/companies/join.html", {"member": member})
 
 
+@never_cache
 def registry(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     page = Paginator(companies.registry(query), REGISTRY_PAGE_SIZE).get_page(

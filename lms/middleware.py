@@ -107,16 +107,32 @@ class AuditMiddleware:
 
 
 def _wagtail_refused(request, response) -> bool:
-    """Whether the Wagtail admin refused: it redirects home with an error.
+    """Whether the Wagtail admin refused: it redirects with an error message.
 
-    wagtail.admin.auth.permission_denied answers with a message rather
-    than a 403, so the refusal is read from the message it queued.
+    wagtail.admin.auth answers a refusal with a message and a redirect
+    rather than a 403, so the refusal is read from the message it queued,
+    in whichever language the admin spoke to the user.
     """
     if response.status_code != 302 or not request.path.startswith(_admin_home()):
         return False
-    refusal = _("Sorry, you do not have permission to access this area.")
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", ())
-    return any(str(message).strip() == refusal for message in queued)
+    return any(str(message).strip() in _wagtail_refusals() for message in queued)
+
+
+# Wagtail's own words (its translations apply), not ours to translate.
+WAGTAIL_REFUSALS = (
+    "Sorry, you do not have permission to access this area.",
+    "You do not have permission to access the admin.",
+)
+
+
+@functools.cache
+def _wagtail_refusals() -> frozenset[str]:
+    texts = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts.update(translation.gettext(text) for text in WAGTAIL_REFUSALS)
+    return frozenset(texts)
 
 
 @functools.cache

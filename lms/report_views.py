@@ -24,6 +24,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.coreutils import multigetattr
 
 from courses.models import CoursePage
+from lms.audit import audit
 from lms.models import (
     Assignment,
     AssignmentStatus,
@@ -343,7 +344,15 @@ class SpreadsheetReportView(ReportView):
     def as_spreadsheet(self, queryset, spreadsheet_format: str):
         if isinstance(queryset, QuerySet):
             queryset = Streamed(queryset)
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+        response = super().as_spreadsheet(queryset, spreadsheet_format)
+        if response is not None:  # a format Wagtail knows: csv or xlsx
+            # The filters are not written: a search may be someone's name.
+            audit(
+                "hr_export",
+                report=self.request.resolver_match.view_name,
+                format=spreadsheet_format,
+            )
+        return response
 
 
 class ScopedReportView(SpreadsheetReportView):
