@@ -310,9 +310,11 @@ def _check_members(tar: tarfile.TarFile, manifest: dict, *, scratch: Path) -> Pa
         target = scratch / dump_name if member.name == dump_name else None
         if _sha256(tar.extractfile(member), copy_to=target) != entry["sha256"]:
             raise BackupError(
-                _("%(name)s does not match its SHA-256 in the manifest: ")
+                _(
+                    "%(name)s does not match its SHA-256 in the manifest: the "
+                    "archive is damaged."
+                )
                 % {"name": member.name}
-                + _("the archive is damaged.")
             )
     if expected:
         raise BackupError(
@@ -400,9 +402,8 @@ def _sha256_of(path: Path) -> str:
 def _load(vendor: str, dump: Path, manifest: dict) -> None:
     if vendor == "sqlite":
         connection.ensure_connection()
-        with sqlite3.connect(dump) as source:
+        with closing(sqlite3.connect(dump)) as source:
             source.backup(connection.connection)
-        source.close()
         return
     made_by = manifest["database"].get("pg_dump", 0)
     if (pg_restore := _client("pg_restore")) < made_by:

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             manifest = back_up(
                 path=archive, include_keys=include_keys, now=timezone.now()
             )
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(error) from error
         self.stdout.write(
             _(

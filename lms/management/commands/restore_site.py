@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive: Path, **options):
         try:
             manifest = restore(path=archive)
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(error) from error
         self.stdout.write(
             _(
