@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from lms.settings.env import env_bool, env_int, env_list, env_str
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' assets itself instead of from a CDN
     "django_tasks",
     "django_rq",  # its `rqworker` command runs the Redis-backed tasks
+    "csp",  # checks the CONTENT_SECURITY_POLICY setting
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside XFrameOptionsMiddleware, so it sees the frame option it set.
+    "lms.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.SiteLanguageMiddleware",
@@ -91,6 +95,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before a request reuses it, so a
+        # database restart costs no request an error.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -205,7 +212,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -249,6 +256,37 @@ SESSION_COOKIE_HTTPONLY = True
 # Wagtail allows its own preview pages in a same-origin frame itself.
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Only this site's own scripts, styles and fonts, and no inline scripts: an
+# injected <script> or onclick does not run. Lesson videos play in frames of
+# the providers listed in CSP_FRAME_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-src": [
+            SELF,
+            *env_list(
+                "CSP_FRAME_SRC",
+                [
+                    "https://www.youtube.com",
+                    "https://www.youtube-nocookie.com",
+                    "https://player.vimeo.com",
+                ],
+            ),
+        ],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The admin's looser script and style rules: lms.security_headers.
+# Nothing in the admin reaches out to other sites: no avatars sent to
+# Gravatar with each editor's e-mail hash, no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Printed before every certificate code; codes already issued keep theirs, so
 # change it only together with a rule that still accepts the old prefix.

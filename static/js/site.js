@@ -1,0 +1,19 @@
+// Small helps for pages that work without JavaScript too. Loaded from a file,
+// not inline, so the Content-Security-Policy can forbid inline scripts.
+
+// Attendance: one button ticks every participant present.
+document.querySelectorAll("[data-all-present]").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    button.form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      box.checked = true;
+    });
+  });
+});
+
+// Links to share: a click selects the whole link, ready to copy.
+document.querySelectorAll("input.copy-link").forEach(function (input) {
+  input.addEventListener("click", function () {
+    input.select();
+  });
+});
