@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,25 +20,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from certificates.models import Certificate
 from courses.models import Audience
 from lms.models import Attempt, Completion, LessonProgress, User
+from tests.e2e.conftest import TIMEOUT_MS, open_page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TIMEOUT_MS = 15_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "Transparencia-Cajamarca-2025"
 LIMA = ZoneInfo("America/Lima")
 
@@ -50,22 +39,6 @@ pytestmark = [
     # the default site) should an earlier transactional test have flushed them.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-CHROMIUM_MISSING = (
-    "Chromium is not on PATH. This test drives Debian's Chromium, not "
-    "Playwright's own download (never run `playwright install`): run the "
-    "README's test command, `bash scripts/test.sh`, which installs it with apt-get."
-)
-
-
-def new_page(browser, **options):
-    context = browser.new_context(locale="es-PE", timezone_id="America/Lima", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    # Chromium asks for /favicon.ico on its own; keep it off the shared test DB.
-    context.route("**/favicon.ico", lambda route: route.abort())
-    return context.new_page()
 
 
 def path_of(page) -> str:
@@ -79,35 +52,18 @@ def click_and_wait(page, selector: str) -> None:
 
 
 def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
-    transactional_db, live_server, course, monkeypatch
+    transactional_db, live_server, course, chromium
 ):
     """The `course` fixture (tests/conftest.py) makes the catalogue the default
     site's root: Wagtail serves the default site for any host, so the catalogue
     answers at the live server's own host and port. Pages are reached by
     clicking links, never through `page.url`."""
-    # Playwright's sync API keeps an event loop in the test's thread; without this
-    # Django refuses to touch the database from it (SynchronousOnlyOperation).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # The public course "Ciudadano por la Integridad" is open to anyone.
     course.audience = Audience.CITIZENS
     course.title = "Ciudadano por la Integridad"
     course.certificate_title = "Constancia de Ciudadano por la Integridad"
     course.save()
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            follow_the_journey(browser, live_server.url, course)
-        finally:
-            browser.close()
-            # Inside sync_playwright() the ORM runs in another context and gets
-            # a connection of its own: close it, or it outlives the test
-            # database and blocks PostgreSQL from dropping it.
-            connections.close_all()
+    follow_the_journey(chromium, live_server.url, course)
 
 
 def follow_the_journey(browser, server_url: str, course) -> None:
@@ -117,13 +73,15 @@ def follow_the_journey(browser, server_url: str, course) -> None:
     home = server_url + "/"
 
     # The catalogue on a phone, for the record.
-    phone = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = open_page(
+        browser, server_url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     phone.goto(home)
     expect(phone.locator(f'.course-list a[href$="/{course.slug}/"]')).to_be_visible()
     phone.screenshot(path=str(ARTIFACTS / "catalogo-movil.png"), full_page=True)
     phone.context.close()
 
-    page = new_page(browser, viewport={"width": 1280, "height": 900})
+    page = open_page(browser, server_url)
     try:
         # Sign up from the catalogue.
         page.goto(home)
