@@ -171,6 +171,7 @@ class HostileSite:
 
 @pytest.fixture
 def hostile_site(catalogue, units, hr_a, integrity_officer, trainer_course):
+    """Every typed text hostile, and the pages that show it to each role."""
     now = timezone.now()
     course = import_course(catalogue, hostile_course_data())
     learner = UserFactory(first_name=hostile("Rosa"), last_name="Quispe")
