@@ -1,0 +1,142 @@
+"""Load on the production stack: 50 connections for 60 seconds on three pages.
+
+Run only on request (the default run deselects the `benchmark` marker); `-s`
+shows the table printed below (see README, "Production", "Load test"):
+
+    bash scripts/install.sh test $(cat scripts/debian-packages.txt) \\
+        $(cat scripts/benchmark-packages.txt)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/integridad \\
+        .venv/bin/pytest tests/benchmarks/test_load.py -m benchmark -s
+
+The stack is tests/production/stack.py's: its own PostgreSQL and Redis,
+gunicorn with scripts/gunicorn.conf.py's default workers (two per core plus
+one) and a task worker, all with lms.settings.production. It speaks plain
+HTTP and wrk sends the X-Forwarded-Proto header a TLS proxy would add, so
+the figures are the application's, without TLS's. wrk (2 threads, 50
+connections, 60 s, on the same machine) loads in turn:
+
+- the public verification page /verificar/<code>/,
+- its JSON, /api/v1/certificates/<code>,
+- a lesson page, with a learner's session cookie.
+
+The verification rate limit (CERTIFICATE_VERIFY_RATE_LIMIT, 30/m/ip) would
+answer nearly every request from one address with a 429: it is raised for
+this run, and still counted in Redis on every request. Errors are non-2xx
+responses (counted by tests/benchmarks/wrk_errors.lua: wrk itself takes a
+3xx for a success) and socket errors; no throughput is asserted, only that
+there are none.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.production.stack import Stack, needs_postgresql
+from tests.production.visitor import Visitor
+
+pytestmark = [pytest.mark.benchmark, needs_postgresql]
+
+CONNECTIONS = 50
+SECONDS = 60
+WRK_ARGS = ["-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s"]
+LUA = Path(__file__).with_name("wrk_errors.lua")
+RAISED_RATE_LIMIT = "1000000/m/ip"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    stack = Stack(
+        tmp_path_factory.mktemp("load"),
+        tls=False,
+        settings={"CERTIFICATE_VERIFY_RATE_LIMIT": RAISED_RATE_LIMIT},
+    )
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
+    program = shutil.which("wrk")
+    if program is None:
+        pytest.fail(
+            "wrk is not installed: bash scripts/install.sh test "
+            "$(cat scripts/benchmark-packages.txt)",
+            pytrace=False,
+        )
+    command = [program, *WRK_ARGS, "-s", str(LUA)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    result = subprocess.run(
+        [*command, url],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS * 3,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = dict(re.findall(r"^(\w+) ([\d.]+)$", result.stdout, re.MULTILINE))
+    return {name: float(value) for name, value in figures.items()}
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"{multiprocessing.cpu_count()} cores ({cpu}); load average {load}"
+
+
+def test_fifty_connections_for_a_minute_get_no_errors(stack):
+    visitor = Visitor(stack)
+    visitor.log_in(stack.next_learner())
+    visitor.get(stack.course["path"])
+    visitor.submit('form[action$="/inscribirse/"]')
+    lesson_path = visitor.path
+    visitor.complete_course()
+    [(code,)] = stack.query("SELECT code FROM certificates_certificate")
+    session = {"Cookie": f"sessionid={visitor.session.cookies['sessionid']}"}
+
+    targets = {
+        "verification page": (f"/verificar/{code}/", {}),
+        "verification JSON": (f"/api/v1/certificates/{code}", {}),
+        "lesson (signed in)": (lesson_path, session),
+    }
+    for path, headers in targets.values():
+        answer = stack.get(path, headers={**stack.proxy_headers, **headers})
+        assert answer.status_code == 200, (path, answer.status_code)
+
+    workers = 2 * multiprocessing.cpu_count() + 1
+    lines = [
+        f"\nMachine: {machine()}",
+        f"gunicorn: {workers} sync workers; one RQ worker; PostgreSQL and Redis "
+        "on the same machine; wrk " + " ".join(WRK_ARGS),
+        f"verification rate limit raised to {RAISED_RATE_LIMIT}",
+        f"{'URL':<22}{'requests':>9}{'req/s':>8}{'errors':>8}{'p50 ms':>8}"
+        f"{'p99 ms':>8}",
+    ]
+    errors = {}
+    for name, (path, headers) in targets.items():
+        figures = wrk(stack.base_url + path, {**stack.proxy_headers, **headers})
+        errors[name] = figures["not_2xx"] + figures["socket_errors"]
+        lines.append(
+            f"{name:<22}{figures['requests']:>9.0f}"
+            f"{figures['requests'] / figures['seconds']:>8.1f}{errors[name]:>8.0f}"
+            f"{figures['p50_ms']:>8.1f}{figures['p99_ms']:>8.1f}"
+        )
+    print("\n".join(lines))  # noqa: T201
+    assert errors == dict.fromkeys(targets, 0)
