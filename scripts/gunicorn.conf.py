@@ -21,6 +21,9 @@ max_requests = 1000
 max_requests_jitter = 100
 # The heartbeat file in memory: a worker on a slow disk is not killed as hung.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The control socket's default path is one per user, shared by every gunicorn
+# it runs (the stack tests' too); the service manager controls this one.
+control_socket_disable = True
 accesslog = os.environ.get("ACCESS_LOG", "-")
 # The combined format and the time taken, in milliseconds.
 access_log_format = (

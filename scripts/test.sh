@@ -8,7 +8,12 @@
 # cannot reach PyPI's vulnerability data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh test $(cat scripts/debian-packages.txt) chromium gettext poppler-utils
+# On PostgreSQL the production stack tests (tests/production/) also run, with
+# a PostgreSQL cluster and a Redis server of their own.
+stack_packages=()
+[[ "${DATABASE_URL:-}" == postgres* ]] && stack_packages=(postgresql redis-server)
+bash scripts/install.sh test $(cat scripts/debian-packages.txt) chromium gettext poppler-utils \
+  "${stack_packages[@]}"
 
 if [ "${PIP_AUDIT:-on}" = off ]; then
   echo "pip-audit: SKIPPED (PIP_AUDIT=off); the packages were not checked for known vulnerabilities." >&2
