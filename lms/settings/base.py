@@ -223,19 +223,28 @@ STORAGES = {
     },
 }
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+# Where browsers fetch media from besides this site: the bucket, if any.
+MEDIA_ORIGINS: list[str] = []
 if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "")
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "")
+    # Wagtail's images are shown from the bucket by signed links.
+    MEDIA_ORIGINS = [
+        AWS_S3_ENDPOINT_URL or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    ]
     # Keys come from boto3's own variables (AWS_ACCESS_KEY_ID and
     # AWS_SECRET_ACCESS_KEY) or the machine's role.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": AWS_S3_REGION_NAME or None,
             # Certificates are personal data: no public objects, only links
             # signed for a short while.
             "default_acl": "private",
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
             "file_overwrite": False,
         },
@@ -264,7 +273,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "frame-src": [
             SELF,
             *env_list(
@@ -309,22 +318,35 @@ INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 14)
 
 # The audit trail (lms.audit): JSON lines on stderr, which gunicorn or the
 # service manager keeps; each line is one event and already holds its time.
+# The site's own warnings (a failed health check, Redis unreachable) go to
+# stderr too, django-redis's ignored errors as one line each.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"message": {"format": "%(message)s"}},
+    "filters": {"redis_outage": {"()": "lms.log_filters.RedisOutage"}},
+    "formatters": {
+        "message": {"format": "%(message)s"},
+        "warning": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
         "audit": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "message",
-        }
+        },
+        "warnings": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "warning",
+        },
     },
     "loggers": {
         "integridad.audit": {
             "handlers": ["audit"],
             "level": "INFO",
             "propagate": False,
-        }
+        },
+        "lms": {"handlers": ["warnings"], "level": "WARNING"},
+        "lms.cache": {"filters": ["redis_outage"]},
     },
 }

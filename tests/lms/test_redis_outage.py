@@ -1,6 +1,7 @@
 """With Redis down, pages keep serving: cache reads miss, counters count nothing."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,3 +46,18 @@ def test_a_certificate_is_verified(client, learner, course):
 
     assert response.status_code == 200
     assert "Quispe" in response.content.decode()
+
+
+def test_each_skipped_cache_call_is_one_warning_without_a_traceback(settings, caplog):
+    settings.CACHES = redis_cache(CLOSED_REDIS)
+    # As lms.settings.base sets them with REDIS_URL.
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOGGER = "lms.cache"
+
+    assert cache.get("certificate-verify:ip") is None
+
+    [record] = caplog.records
+    assert (record.name, record.levelname) == ("lms.cache", "WARNING")
+    assert record.getMessage().startswith("Redis unreachable, cache call skipped: ")
+    assert "Connection refused" in record.getMessage()
+    assert record.exc_info is None

@@ -132,3 +132,14 @@ def test_a_bucket_name_moves_media_to_private_s3():
     assert "'endpoint_url': 'https://s3.example'" in options
     assert "'default_acl': 'private'" in options
     assert "'querystring_auth': True" in options
+
+
+def test_pages_may_show_images_from_the_bucket():
+    result = start(
+        "lms.settings.dev",
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']",
+        AWS_STORAGE_BUCKET_NAME="integridad-media",
+    )
+    assert result.stdout.strip() == (
+        "[\"'self'\", 'data:', 'https://integridad-media.s3.amazonaws.com']"
+    ), result.stderr
