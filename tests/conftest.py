@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import time
@@ -215,6 +216,12 @@ def cohort(trainer, course):
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """The URL of a Redis of this test run's own, never the shared one."""
+    if shutil.which("redis-server") is None:
+        pytest.fail(
+            "redis-server is not on PATH: run the README's test command, "
+            "`bash scripts/test.sh`, which installs it with apt-get.",
+            pytrace=False,
+        )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
