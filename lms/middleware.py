@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from lms.audit import audit, current_request
-from lms.staff_security import STAFF_IDLE_TIMEOUT, security_of
+from lms.staff_security import keep_staff_session_alive, security_of
 
 
 class SiteLanguageMiddleware(LocaleMiddleware):
@@ -43,7 +43,7 @@ class StaffSecurityMiddleware:
         security = security_of(request.user)
         request.staff_security = security
         if security.must_use_mfa:
-            request.session.set_expiry(int(STAFF_IDLE_TIMEOUT.total_seconds()))
+            keep_staff_session_alive(request.session, now=timezone.now())
         if security.lacks_mfa and not request.path_info.startswith(_open_paths()):
             messages.warning(
                 request,

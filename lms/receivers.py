@@ -1,18 +1,28 @@
-"""lms listens to allauth, which knows nothing of staff records."""
+"""lms listens to allauth, to logins and to accounts being disabled."""
 
 from allauth.account.signals import email_confirmed
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from lms.audit import audit
 from lms.invitations import link_on_confirmation
 from lms.models import User
+from lms.staff_security import keep_staff_session_alive, must_use_mfa
 
 
 @receiver(email_confirmed)
 def link_staff_record(sender, request, email_address, **kwargs) -> None:
     link_on_confirmation(user=email_address.user, email=email_address.email)
+
+
+@receiver(user_logged_in)
+def start_staff_session_clock(sender, request, user, **kwargs) -> None:
+    """Put a staff session on the idle clock as it starts, not on first use."""
+    if must_use_mfa(user):
+        keep_staff_session_alive(request.session, now=timezone.now())
 
 
 @receiver(post_save, sender=User)

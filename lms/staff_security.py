@@ -9,7 +9,7 @@ anyone who may enter the Wagtail admin (editors) and superusers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
@@ -19,6 +19,9 @@ from lms.models import OrganisationRole, TrainerCertification, User
 
 # A staff session left alone this long ends; learners keep Django's default.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+# How often a staff session's end is pushed back: saving the session on every
+# request would cost a database write each time.
+IDLE_REFRESH = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,16 @@ def security_of(user) -> StaffSecurity:
 
 def must_use_mfa(user) -> bool:
     return security_of(user).must_use_mfa
+
+
+def keep_staff_session_alive(session, *, now: datetime) -> None:
+    """End the staff session STAFF_IDLE_TIMEOUT after its latest use.
+
+    Within a minute of the last push nothing is written, so a session may
+    end up to IDLE_REFRESH early; one that has none yet (Django's two
+    weeks) is put on the staff clock at once.
+    """
+    left = timedelta(seconds=session.get_expiry_age(modification=now))
+    if STAFF_IDLE_TIMEOUT - IDLE_REFRESH < left <= STAFF_IDLE_TIMEOUT:
+        return
+    session.set_expiry(now + STAFF_IDLE_TIMEOUT)

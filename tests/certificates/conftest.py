@@ -7,7 +7,7 @@ from certificates.issuance import issue_certificate
 from certificates.models import Certificate
 from courses.models import CoursePage
 from lms.models import Person
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def officer(db):
 def user_with(*codenames: str, email: str):
     user = UserFactory(email=email)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
+    return with_mfa(user)  # the admin is for staff, who must use two-factor
 
 
 def people(count: int, *, start: int = 0) -> list[Person]:

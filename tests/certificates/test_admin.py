@@ -26,7 +26,7 @@ from certificates.revocation import revoke
 from certificates.viewsets import CertificateViewSet
 from courses.models import CoursePage
 from tests.certificates.conftest import issue, people
-from tests.factories import CoursePageFactory, UserFactory
+from tests.factories import CoursePageFactory, UserFactory, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def certificate(person, course) -> Certificate:
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="oii@example.pe", is_superuser=True)
+    return with_mfa(UserFactory(email="oii@example.pe", is_superuser=True))
 
 
 @pytest.fixture
@@ -258,6 +258,7 @@ def test_revoking_records_the_reason_user_and_time_and_logs_it(
 ):
     moment = datetime(2026, 11, 23, 10, 30, tzinfo=LIMA)
     with time_machine.travel(moment, tick=False):
+        admin.force_login(superuser)  # an idle staff session ends in 30 minutes
         response = admin.post(url("revoke", certificate), {"reason": "fraud"})
     assert response.status_code == 302
     assert response.url == url("inspect", certificate)
@@ -351,13 +352,14 @@ def test_the_old_certificate_reads_superseded_on_the_public_page(
 
 
 def test_reissuing_keeps_the_expiry_date_earned(
-    admin, person, course, django_capture_on_commit_callbacks
+    admin, superuser, person, course, django_capture_on_commit_callbacks
 ):
     """A correction never extends validity."""
     CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
     course = CoursePage.objects.get(pk=course.pk)
     old = issue(person, course, date(2026, 1, 10))
     with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=LIMA), tick=False):
+        admin.force_login(superuser)  # an idle staff session ends in 30 minutes
         with django_capture_on_commit_callbacks(execute=True):
             admin.post(url("reissue", old))
     new = Certificate.objects.get(supersedes=old)
@@ -366,12 +368,13 @@ def test_reissuing_keeps_the_expiry_date_earned(
 
 
 def test_an_expired_certificate_is_renewed_only_by_retaking_the_course(
-    admin, person, course
+    admin, superuser, person, course
 ):
     CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
     course = CoursePage.objects.get(pk=course.pk)
     old = issue(person, course, date(2024, 1, 10))
     with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=LIMA), tick=False):
+        admin.force_login(superuser)  # an idle staff session ends in 30 minutes
         response = admin.post(url("reissue", old))
     assert messages_of(response) == [
         "An expired certificate cannot be re-issued: the course must be taken again."

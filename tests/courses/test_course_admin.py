@@ -3,6 +3,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import CoursePage
+from tests.factories import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ def editor_client(client, django_user_model):
     editor = django_user_model.objects.create_superuser(
         "editora", "editora@example.pe", "clave-larga-123"
     )
-    client.force_login(editor)
+    client.force_login(with_mfa(editor))
     return client
 
 

@@ -6,14 +6,20 @@ from wagtail.test.utils import WagtailTestUtils
 from courses.models import CoursePage
 from lms.learning import complete_lesson
 from lms.models import Completion
-from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory
+from tests.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
-# Routing (site, tree levels), session, user, enrolment, outline (modules and
-# lessons), progress, attempts, completions, page URLs, view restrictions and
-# the userbar (with the role check behind its admin link).
-COURSE_PAGE_QUERIES = 19
+# Routing (site, tree levels), session, user, whether the user is staff (who
+# must use two-factor), enrolment, outline (modules and lessons), progress,
+# attempts, completions, page URLs, view restrictions and the userbar (with the
+# role check behind its admin link).
+COURSE_PAGE_QUERIES = 20
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):
@@ -97,7 +103,7 @@ class TestEditorPreview(WagtailTestUtils):
         editor = django_user_model.objects.create_superuser(
             "editor", "editor@example.pe", "x"
         )
-        client.force_login(editor)
+        client.force_login(with_mfa(editor))
         lesson = lessons[0]
         response = client.get(
             reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from lms.models import Assignment, Person, Role
 from lms.report_views import FULL_DOCUMENT_HEADING
-from tests.factories import StaffMemberFactory, UserFactory, grant
+from tests.factories import StaffMemberFactory, UserFactory, grant, with_mfa
 
 LIMA = ZoneInfo("America/Lima")
 REPORTS = ["completion", "overdue", "new_hires", "assignments"]
@@ -66,7 +66,7 @@ def editor(db):
     """Someone who opens the admin (to edit pages, say) but holds no HR role."""
     user = UserFactory(email="editora@example.pe")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
+    return with_mfa(user)
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ class TestRefusals:
     def test_anonymous_is_sent_to_log_in(self, client, everyone, report, export):
         response = client.get(reverse(f"lms_report_{report}"), {"export": export})
         assert response.status_code == 302
-        assert reverse("wagtailadmin_login") in response["Location"]
+        assert reverse("account_login") in response["Location"]
 
     @pytest.mark.parametrize("report", REPORTS)
     @pytest.mark.parametrize("export", ["", "csv", "xlsx"])

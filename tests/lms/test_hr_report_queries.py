@@ -18,10 +18,11 @@ from tests.factories import TrainingRequirementFactory
 
 LIMA = ZoneInfo("America/Lima")
 
-# Every admin request: session, user, the user's and their groups'
-# permissions, the user's roles (to open the admin), Wagtail's user profile
-# (for the language), and the scope of the user's roles.
-REQUEST = 7
+# Every admin request: session, user, whether the user is staff (who must use
+# two-factor), the user's and their groups' permissions, the user's roles (to
+# open the admin), Wagtail's user profile (for the language), and the scope of
+# the user's roles.
+REQUEST = 8
 # Drawing the admin's menu: locales, then the page, collection and site
 # permissions Wagtail's own menu items check.
 ADMIN_MENU = 4

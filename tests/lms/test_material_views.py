@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
 from lms.wagtail_hooks.materials import material_buttons
-from tests.factories import CoursePageFactory, UserFactory
+from tests.factories import CoursePageFactory, UserFactory, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +35,16 @@ def editor(catalogue):
             content_type__app_label="wagtailcore", codename="change_page"
         ),
     )
-    user = UserFactory(email="editora@example.pe")
+    user = with_mfa(UserFactory(email="editora@example.pe"))
     user.groups.add(group)
     return user
 
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="admin@example.pe", is_superuser=True, is_staff=True)
+    return with_mfa(
+        UserFactory(email="admin@example.pe", is_superuser=True, is_staff=True)
+    )
 
 
 @pytest.fixture
@@ -170,9 +172,10 @@ def test_a_second_download_is_served_from_the_cache(
     address = url("materials:facilitator_pdf", course.pk)
     first = b"".join(client.get(address).streaming_content)
 
-    # Session, user, course, trainer check, view restrictions (two) and the
-    # publication key: no lesson, image or question is read again.
-    with django_assert_max_num_queries(7):
+    # Session, user, the staff check (two-factor), course, trainer check, view
+    # restrictions (two) and the publication key: no lesson, image or question
+    # is read again.
+    with django_assert_max_num_queries(8):
         again = b"".join(client.get(address).streaming_content)
 
     assert again == first

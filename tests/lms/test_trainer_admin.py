@@ -17,7 +17,7 @@ from lms import trainers
 from lms.models import Person, Province, TrainerCertification
 from lms.trainers import TrainerError
 from tests.admin_helpers import is_denied, messages_of, signed_in
-from tests.factories import UserFactory, certified_trainer, completion
+from tests.factories import UserFactory, certified_trainer, completion, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def editor(db):
     """Someone who opens the admin (to edit pages, say) but holds no role."""
     user = UserFactory(email="editora@example.pe")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
+    return with_mfa(user)
 
 
 @pytest.fixture
@@ -339,7 +339,7 @@ def test_the_history_shows_the_approval_with_a_readable_label(
 
 
 def test_a_superuser_may_use_the_registry(client, trainer):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = with_mfa(UserFactory(is_superuser=True, is_staff=True))
     assert signed_in(client, admin).get(INDEX).status_code == 200
 
 
@@ -382,7 +382,7 @@ def test_users_without_the_admin_are_sent_to_log_in(
     for method, url, data in refused_requests:
         response = getattr(client, method)(url, data)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("wagtailadmin_login"))
+        assert response.url.startswith(reverse("account_login"))
         assert messages_of(response)[-1] == (
             "You do not have permission to access the admin."
         )
@@ -393,5 +393,5 @@ def test_anonymous_visitors_are_sent_to_log_in(client, trainer, refused_requests
     for method, url, data in refused_requests:
         response = getattr(client, method)(url, data)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("wagtailadmin_login"))
+        assert response.url.startswith(reverse("account_login"))
     assert_nothing_changed(trainer)
