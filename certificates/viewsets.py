@@ -10,7 +10,7 @@ import django_filters
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -207,7 +207,27 @@ class CertificateInspectView(InspectView):
         pdf = self.object.pdf
         if not pdf:
             return "-"
-        return format_html('<a href="{}">{}</a>', pdf.url, pdf.name)
+        return format_html(
+            '<a href="{}">{}</a>', admin_url("pdf", self.object), pdf.name
+        )
+
+
+class CertificatePdfView(CertificateInspectView):
+    """The stored PDF, for whoever may inspect the certificate.
+
+    Served by Django from any storage: the media folder is never published,
+    as it holds personal data.
+    """
+
+    def get(self, request, *args, **kwargs) -> FileResponse:
+        certificate = self.get_object()
+        if not certificate.pdf:
+            raise Http404
+        return FileResponse(
+            certificate.pdf.open("rb"),
+            filename=f"{certificate.code}.pdf",
+            content_type="application/pdf",
+        )
 
 
 class CertificateHistoryView(HistoryView):
@@ -300,6 +320,10 @@ class CertificateViewSet(ModelViewSet):
         inspect = self.get_url_name("inspect")
         return super().get_history_view_kwargs(edit_url_name=inspect, **kwargs)
 
+    @property
+    def pdf_view(self):
+        return self.construct_view(CertificatePdfView, **self.get_inspect_view_kwargs())
+
     def get_permissions_to_register(self) -> QuerySet:
         # Groups are offered only what the admin can do: look, and act.
         codenames = ["view_certificate", "revoke_certificate"]
@@ -310,6 +334,7 @@ class CertificateViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("pdf/<int:pk>/", self.pdf_view, name="pdf"),
             path("history/<int:pk>/", self.history_view, name="history"),
             path(
                 "history-results/<int:pk>/",

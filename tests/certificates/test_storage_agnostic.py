@@ -10,6 +10,7 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.storage import InMemoryStorage, default_storage, storages
 from django.urls import reverse
@@ -111,3 +112,32 @@ def test_a_staff_import_waits_for_its_confirmation_in_the_storage(client, hr_a):
 
     assert response.status_code == 302
     assert "Staff imported: 1 created" in hr_client.get(response.url).text
+
+
+def test_the_admin_links_the_pdf_to_a_view_not_to_the_media_folder(
+    client, editor, certificate
+):
+    deliver(certificate.pk, now=timezone.now())
+    certificate.refresh_from_db()
+    pdf_url = reverse("certificates_admin:pdf", args=[certificate.pk])
+    client.force_login(editor)
+
+    inspect = client.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    response = client.get(pdf_url)
+
+    assert f'href="{pdf_url}"' in inspect.content.decode()
+    assert settings.MEDIA_URL not in inspect.content.decode()
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == certificate.pdf.read()
+
+
+def test_the_admin_pdf_is_for_those_who_may_inspect_certificates(
+    client, stranger, certificate
+):
+    deliver(certificate.pk, now=timezone.now())
+    client.force_login(stranger)
+
+    response = client.get(reverse("certificates_admin:pdf", args=[certificate.pk]))
+
+    assert response.status_code == 302
+    assert not hasattr(response, "streaming_content")
