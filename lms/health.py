@@ -59,7 +59,7 @@ def queue_health(alias: str = "default") -> Check:
     backend = task_backends[alias]
     name = type(backend).__name__.removesuffix("Backend").lower()
     if not isinstance(backend, RQBackend):
-        # In-process backends have nothing to reach.
+        # The immediate backend runs tasks in the request: nothing to reach.
         return {"ok": True, "backend": name}
     waiting, workers = 0, 0
     try:
