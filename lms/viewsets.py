@@ -23,6 +23,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -110,6 +111,11 @@ def title_column(view: generic.IndexView, **kwargs) -> TitleColumn:
 
 
 class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    scope_action = "change"
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    # Its title names the object: another unit's staff member is a 404.
     scope_action = "change"
 
 
@@ -251,6 +257,7 @@ class StaffViewSet(RoleGrantedViewSet):
     add_view_class = StaffCreateView
     edit_view_class = StaffEditView
     history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
     filterset_class = StaffFilterSet
     search_fields = STAFF_SEARCH_FIELDS
     ordering = ["person__last_names", "person__first_names"]
@@ -328,6 +335,7 @@ class OrganisationViewSet(RoleGrantedViewSet):
     edit_view_class = OrganisationEditView
     delete_view_class = OrganisationDeleteView
     history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
     ordering = "path"
     list_display = [
         "name",

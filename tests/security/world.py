@@ -1,0 +1,274 @@
+"""One of everything a URL can name, and the seven people who ask for it.
+
+Built once per test module (see `world` in test_role_matrix.py): the role
+matrix requests every URL of the site as each person, so each URL needs a
+real object behind it and each role needs the objects it owns or must not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.urls import resolve
+from django.utils import timezone
+from wagtail.admin.models import EditingSession
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import (
+    Collection,
+    Page,
+    Site,
+    Task,
+    UploadedFile,
+    Workflow,
+)
+
+from certificates.delivery import store_pdf
+from certificates.exports import build_export, start_export
+from certificates.issuance import issue_certificate
+from certificates.models import Certificate, CertificateExport, IssuerSettings
+from courses.models import Audience, CoursePage
+from lms import assessment, cohorts, companies, invitations
+from lms.learning import complete_lesson
+from lms.models import (
+    Assignment,
+    Cohort,
+    CohortSession,
+    Company,
+    CompanyMember,
+    Completion,
+    Enrolment,
+    Organisation,
+    OrganisationKind,
+    OrganisationRole,
+    Participant,
+    Role,
+    StaffMember,
+    User,
+)
+from tests.factories import (
+    CataloguePageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    PersonFactory,
+    StaffMemberFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+    certified_trainer,
+    cohort_with_sessions,
+    completion,
+    grant,
+    organisation,
+    with_mfa,
+)
+
+ROLES = ("anonymous", "learner", "representative", "trainer", "hr_a", "hr_b", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    catalogue: Page
+    course: CoursePage
+    lesson: Page
+    trainer_course: CoursePage
+    certificate: Certificate
+    open_attempt_id: int
+    closed_attempt_id: int
+    unit_a1: Organisation
+    staff_a: StaffMember
+    staff_b: StaffMember
+    assignment_a: Assignment
+    assignment_b: Assignment
+    # The URL arguments of a staff invitation link (uidb64 and token).
+    invitation: dict[str, str]
+    company: Company
+    company_join_token: str
+    hr_a_role: OrganisationRole
+    cohort: Cohort
+    session: CohortSession
+    other_cohort: Cohort
+    other_session: CohortSession
+    other_participant: Participant
+    # A trainer-course completion the integrity officer may approve.
+    candidate: Completion
+    export: CertificateExport
+    # Wagtail's own objects, for the admin's URLs.
+    revision_id: int
+    collection: Collection
+    workflow: Workflow
+    task: Task
+    document: Document
+    image: Image
+    redirect: Redirect
+    site: Site
+    group: Group
+    editing_session: EditingSession
+    uploaded_file: UploadedFile
+    # Session keys by role, signed in once (tests/security/conftest.py).
+    sessions: dict[str, str] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    catalogue = CataloguePageFactory(parent=Page.get_first_root_node(), slug="cursos")
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port, site.root_page = "localhost", 80, catalogue
+    site.save()
+    course = CoursePageFactory(parent=catalogue, title="Inducción", slug="induccion")
+    module = ModulePageFactory(parent=course, title="Módulo 1")
+    lesson = LessonPageFactory(parent=module, title="Lección uno", slug="uno")
+    LessonPageFactory(parent=course, title="Lección dos", slug="dos")
+    trainer_course = CoursePageFactory(
+        parent=catalogue,
+        title="Formación de Formadores",
+        slug="formacion-formadores",
+        audience=Audience.TRAINERS,
+    )
+    officer = grant(UserFactory(email="oii@example.pe"), Role.INTEGRITY_OFFICER)
+    admin = with_mfa(
+        UserFactory(email="admin@example.pe", is_superuser=True, is_staff=True)
+    )
+
+    root = organisation("GRC", "Gobierno Regional", kind=OrganisationKind.GOVERNMENT)
+    unit_a = organisation("GRDS", "Gerencia de Desarrollo Social", root)
+    unit_b = organisation("GRDE", "Gerencia de Desarrollo Económico", root)
+    # A unit of A's with no staff, which the integrity officer may delete.
+    unit_a1 = organisation("SGPE", "Sub Gerencia de Promoción Empresarial", unit_a)
+    hr_a = grant(UserFactory(email="rrhh.a@example.pe"), Role.HR_OFFICER, unit_a)
+    hr_b = grant(UserFactory(email="rrhh.b@example.pe"), Role.HR_OFFICER, unit_b)
+    requirement = TrainingRequirementFactory(course=course)
+    staff_a = StaffMemberFactory(unit=unit_a)
+    staff_b = StaffMemberFactory(unit=unit_b)
+    today = timezone.localdate()
+    assignment_a, assignment_b = (
+        Assignment.objects.create(staff=staff, requirement=requirement, due_on=today)
+        for staff in (staff_a, staff_b)
+    )
+    invited = StaffMemberFactory(unit=unit_a, email="invitada@regioncajamarca.gob.pe")
+    invitations.invite(staff=invited, by=hr_a, now=timezone.now())
+    invited.refresh_from_db()
+
+    learner = UserFactory(email="rosa@example.pe")
+    person = PersonFactory(user=learner)
+    certificate = issue_certificate(
+        person=person, course=course, issued_on=today, score=90
+    )
+    store_pdf(certificate)
+    closed_attempt, open_attempt = attempts(learner, course)
+
+    representative = UserFactory(email="gerente@empresa.pe")
+    company = Company.objects.create(
+        ruc="20100000001",
+        legal_name="Café de Jaén S.A.C.",
+        address="Jr. Amalia Puga 123, Cajamarca",
+        representative=PersonFactory(user=representative),
+    )
+    invited_member = CompanyMember.objects.create(
+        company=company,
+        email="colega@empresa.pe",
+        invited_at=timezone.now(),
+        invited_by=representative,
+    )
+
+    approved_at = timezone.now() - timedelta(days=30)
+    trainer = UserFactory(email="formadora@example.pe")
+    other_trainer = UserFactory(email="otro.formador@example.pe")
+    certifications = [
+        certified_trainer(
+            user, trainer_course, approved_by=officer, approved_at=approved_at
+        )
+        for user in (trainer, other_trainer)
+    ]
+    cohort, other_cohort = (
+        cohort_with_sessions(certification, course, starts_on=today)
+        for certification in certifications
+    )
+    other_participant, _new = cohorts.join_cohort(
+        cohort=other_cohort, user=UserFactory(), now=timezone.now()
+    )
+    candidate = completion(
+        PersonFactory(user=UserFactory()).user, trainer_course, at=approved_at
+    )
+    export = start_export(filters={}, by=admin)
+    build_export(export)
+    export.refresh_from_db()
+
+    revision = course.save_revision(user=admin)
+    IssuerSettings.for_site(site)
+    document = Document.objects.create(
+        title="Reglamento", file=ContentFile(b"%PDF-1.4\n", name="reglamento.pdf")
+    )
+    return World(
+        users={
+            "anonymous": None,
+            "learner": learner,
+            "representative": representative,
+            "trainer": trainer,
+            "hr_a": hr_a,
+            "hr_b": hr_b,
+            "admin": admin,
+        },
+        catalogue=catalogue,
+        course=course,
+        lesson=lesson,
+        trainer_course=trainer_course,
+        certificate=certificate,
+        open_attempt_id=open_attempt.pk,
+        closed_attempt_id=closed_attempt.pk,
+        unit_a1=unit_a1,
+        staff_a=staff_a,
+        staff_b=staff_b,
+        assignment_a=assignment_a,
+        assignment_b=assignment_b,
+        invitation=resolve(urlsplit(invitations.invitation_link(invited)).path).kwargs,
+        company=company,
+        company_join_token=companies.invitation_token(invited_member),
+        hr_a_role=OrganisationRole.objects.get(user=hr_a),
+        cohort=cohort,
+        session=cohort.sessions.first(),
+        other_cohort=other_cohort,
+        other_session=other_cohort.sessions.first(),
+        other_participant=other_participant,
+        candidate=candidate,
+        export=export,
+        revision_id=revision.pk,
+        collection=Collection.get_first_root_node().add_child(name="Material"),
+        workflow=Workflow.objects.first(),
+        task=Task.objects.first(),
+        document=document,
+        image=Image.objects.create(title="Logo", file=get_test_image_file()),
+        redirect=Redirect.objects.create(old_path="/antes", redirect_page=course),
+        site=site,
+        group=Group.objects.get(name="Editors"),
+        editing_session=EditingSession.objects.create(
+            user=admin,
+            content_type=course.content_type,
+            object_id=str(course.pk),
+            last_seen_at=timezone.now(),
+        ),
+        uploaded_file=UploadedFile.objects.create(
+            file=ContentFile(b"%PDF-1.4\n", name="subido.pdf"), uploaded_by_user=admin
+        ),
+    )
+
+
+def attempts(user: User, course: CoursePage):
+    """Return the user's failed first attempt and their open second one."""
+    enrolment = Enrolment.objects.create(user=user, course=course)
+    now = timezone.now()
+    for lesson in course.lessons():
+        complete_lesson(enrolment=enrolment, lesson=lesson, now=now)
+    first = assessment.start_attempt(enrolment=enrolment, now=now)
+    wrong = {
+        question.id: [next(o.id for o in question.options if not o.correct)]
+        for question in first.drawn_questions()
+    }
+    first = assessment.submit_attempt(attempt=first, submitted=wrong, now=now)
+    return first, assessment.start_attempt(enrolment=enrolment, now=now)
