@@ -96,6 +96,7 @@ class World:
     session: CohortSession
     other_cohort: Cohort
     other_session: CohortSession
+    participant: Participant
     other_participant: Participant
     # A trainer-course completion the integrity officer may approve.
     candidate: Completion
@@ -190,8 +191,9 @@ def build_world() -> World:
         cohort_with_sessions(certification, course, starts_on=today)
         for certification in certifications
     )
-    other_participant, _new = cohorts.join_cohort(
-        cohort=other_cohort, user=UserFactory(), now=timezone.now()
+    participant, other_participant = (
+        cohorts.join_cohort(cohort=each, user=UserFactory(), now=timezone.now())[0]
+        for each in (cohort, other_cohort)
     )
     candidate = completion(
         PersonFactory(user=UserFactory()).user, trainer_course, at=approved_at
@@ -235,6 +237,7 @@ def build_world() -> World:
         session=cohort.sessions.first(),
         other_cohort=other_cohort,
         other_session=other_cohort.sessions.first(),
+        participant=participant,
         other_participant=other_participant,
         candidate=candidate,
         export=export,

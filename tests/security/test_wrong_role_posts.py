@@ -1,0 +1,170 @@
+"""The dangerous actions, posted by each role: only the right one changes anything.
+
+A GET of these pages is in the role matrix; here the POST itself is sent, with
+a valid form, by every role. The right role's POST takes effect (so the form
+would have worked); everyone else's is refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from operator import attrgetter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateExport, RevocationReason
+from lms.models import (
+    Assignment,
+    Attendance,
+    CompanyMember,
+    StaffMember,
+    TrainerCertification,
+)
+from tests.lms.test_trainer_admin import approval_form
+from tests.security.routes import Outcome, outcome
+from tests.security.world import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+REFUSALS = {Outcome.REDIRECT_LOGIN, Outcome.DENIED, Outcome.NOT_FOUND}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict]
+    # What the action changes, read afresh from the database.
+    state: Callable[[World], object]
+    allowed: tuple[str, ...]
+
+
+def later(days: int) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+ACTIONS = [
+    Action(
+        "revoke a certificate",
+        lambda w: reverse("certificates_admin:revoke", args=[w.certificate.pk]),
+        lambda w: {"reason": RevocationReason.FRAUD},
+        lambda w: Certificate.objects.get(pk=w.certificate.pk).revoked_at,
+        allowed=("admin",),
+    ),
+    Action(
+        "approve a trainer",
+        lambda w: reverse("lms_trainers:add"),
+        lambda w: approval_form(w.candidate),
+        lambda w: TrainerCertification.objects.count(),
+        allowed=("admin",),
+    ),
+    Action(
+        "record attendance",
+        lambda w: reverse("attendance:session", args=[w.cohort.pk, w.session.pk]),
+        lambda w: {"present": [w.participant.pk]},
+        lambda w: Attendance.objects.filter(session=w.session).count(),
+        allowed=("trainer",),
+    ),
+    Action(
+        "record attendance in another trainer's cohort",
+        lambda w: reverse(
+            "attendance:session", args=[w.other_cohort.pk, w.other_session.pk]
+        ),
+        lambda w: {"present": [w.other_participant.pk]},
+        lambda w: Attendance.objects.filter(session=w.other_session).count(),
+        allowed=(),
+    ),
+    Action(
+        "export every certificate's PDF",
+        lambda w: reverse("certificate_exports:start"),
+        lambda w: {},
+        lambda w: CertificateExport.objects.count(),
+        allowed=("admin",),
+    ),
+    Action(
+        "invite a company member",
+        lambda w: reverse("companies:invite", args=[w.company.ruc]),
+        lambda w: {"email": "nuevo.colega@empresa.pe"},
+        lambda w: CompanyMember.objects.count(),
+        allowed=("representative",),
+    ),
+    Action(
+        "invite a unit A staff member to open an account",
+        lambda w: reverse("lms_staff_invite", args=[w.staff_a.pk]),
+        lambda w: {},
+        lambda w: StaffMember.objects.get(pk=w.staff_a.pk).invited_at,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
+        "extend a unit A assignment",
+        lambda w: reverse("lms_staff_extend", args=[w.staff_a.pk, w.assignment_a.pk]),
+        lambda w: {"new_due_on": later(60), "reason": "Licencia"},
+        lambda w: Assignment.objects.get(pk=w.assignment_a.pk).due_on,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
+        "waive a unit A assignment",
+        lambda w: reverse("lms_staff_waive", args=[w.staff_a.pk, w.assignment_a.pk]),
+        lambda w: {"reason": "Cesada antes del plazo"},
+        lambda w: Assignment.objects.get(pk=w.assignment_a.pk).waived_at,
+        allowed=("hr_a", "admin"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "role"),
+    [
+        pytest.param(action, role, id=f"{action.name}-{role}")
+        for action in ACTIONS
+        for role in ROLES
+    ],
+)
+def test_only_the_right_role_changes_anything(action, role, world, as_role):
+    url = action.url(world)
+    before = action.state(world)
+    response = as_role(role).post(url, action.data(world))
+    after = action.state(world)
+    if role in action.allowed:
+        assert after != before, f"POST {url} as {role} changed nothing"
+        return
+    got = outcome(response)
+    assert got in REFUSALS, f"POST {url} as {role} was not refused: {got.name}"
+    assert after == before, f"POST {url} as {role} changed {before!r} to {after!r}"
+
+
+@pytest.mark.parametrize(
+    ("report", "of_unit_a", "of_unit_b"),
+    [
+        ("completion", "staff_a.unit.name", "staff_b.unit.name"),
+        (
+            "assignments",
+            "staff_a.person.document_number",
+            "staff_b.person.document_number",
+        ),
+    ],
+)
+def test_an_hr_export_holds_only_the_officers_units(
+    report, of_unit_a, of_unit_b, world, as_role
+):
+    """Unit B's officer downloads unit B's figures and people, never unit A's."""
+    exported = as_role("hr_b").get(reverse(f"lms_report_{report}"), {"export": "csv"})
+    text = b"".join(exported.streaming_content).decode()
+    cells = {cell for row in csv.reader(io.StringIO(text)) for cell in row}
+    assert exported.status_code == 200
+    assert attrgetter(of_unit_b)(world) in cells
+    assert attrgetter(of_unit_a)(world) not in cells
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner", "representative", "trainer"])
+def test_an_hr_export_is_refused_outside_the_admin(role, as_role):
+    url = reverse("lms_report_completion")
+    response = as_role(role).get(url, {"export": "csv"})
+    assert outcome(response) == Outcome.REDIRECT_LOGIN
+    assert "text/csv" not in response.get("Content-Type", "")
