@@ -41,7 +41,6 @@ class StaffSecurityMiddleware:
 
     def __call__(self, request):
         security = security_of(request.user)
-        request.staff_security = security
         if security.must_use_mfa:
             keep_staff_session_alive(request.session, now=timezone.now())
         if security.lacks_mfa and not request.path_info.startswith(_open_paths()):
