@@ -110,7 +110,7 @@ REDIS_TIMEOUT = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "lms.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,

@@ -22,7 +22,7 @@ def redis_cache(url: str) -> dict:
     """The production cache (see lms.settings.base) on the given Redis."""
     return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "lms.cache.OutageTolerantRedisCache",
             "LOCATION": url,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": settings.REDIS_TIMEOUT,
@@ -74,7 +74,7 @@ def test_redis_cache_and_queue_up_is_200_and_counts_waiting_tasks(
 
     assert response.status_code == 200
     checks = response.json()["checks"]
-    assert checks["cache"] == {"ok": True, "backend": "RedisCache"}
+    assert checks["cache"] == {"ok": True, "backend": "OutageTolerantRedisCache"}
     assert checks["queue"] == {"ok": True, "backend": "rq", "waiting": 1, "workers": 0}
 
 
