@@ -209,9 +209,10 @@ def make_cohorts(trainer, course, count: int, people: int) -> None:
             participant(cohort, f"4{index:03d}{number:04d}")
 
 
-# Every page: session and user, then Wagtail's user bar asks whether the user
-# may open the admin (their permissions, their groups', their roles).
-REQUEST = 5
+# Every page: session and user, whether the user is staff (two-factor, see
+# lms.staff_security), then Wagtail's user bar asks whether the user may open
+# the admin (their permissions, their groups', their roles).
+REQUEST = 6
 # The trainer's certification and the completions that keep it valid.
 TRAINER = 2
 # The cohorts with every count in one query.

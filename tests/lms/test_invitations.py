@@ -98,7 +98,7 @@ class TestSending:
     def test_a_learner_is_turned_away_from_the_admin(self, invite, invitee, learner):
         response = invite(learner, invitee)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("wagtailadmin_login"))
+        assert response.url.startswith(reverse("account_login"))
         assert mail.outbox == []
 
     def test_only_post_sends_an_invitation(self, client, invitee, hr_a):

@@ -8,11 +8,12 @@ from tests.factories import CoursePageFactory, LessonPageFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, enrolments with course, their completions, lessons, progress, the
-# site (twice, for page URLs), the userbar's three permission checks (groups,
-# user permissions, organisation roles), the learner's places in trainers'
-# cohorts and whether they are a certified trainer.
-MY_COURSES_QUERIES = 13
+# Session, user, whether the user is staff (two-factor), enrolments with
+# course, their completions, lessons, progress, the site (twice, for page
+# URLs), the userbar's three permission checks (groups, user permissions,
+# organisation roles), the learner's places in trainers' cohorts and whether
+# they are a certified trainer.
+MY_COURSES_QUERIES = 14
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

@@ -161,6 +161,6 @@ def test_hr_is_refused_their_units_history_and_404_on_others(client, hr_b, units
 
 def test_learners_and_visitors_are_kept_out(client, learner, units):
     url = reverse("lms_organisations:index")
-    assert client.get(url).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(url).url.startswith(reverse("account_login"))
     client.force_login(learner)
-    assert client.get(url).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(url).url.startswith(reverse("account_login"))

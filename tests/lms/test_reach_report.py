@@ -36,6 +36,7 @@ from tests.factories import (
     UserFactory,
     certified_trainer,
     cohort_with_sessions,
+    with_mfa,
 )
 from tests.lms.test_hr_report_queries import ADMIN_MENU, REQUEST
 
@@ -384,7 +385,7 @@ class TestAccess:
     def test_integrity_officer_and_superuser_see_it(
         self, client, integrity_officer, region, view, export_format
     ):
-        admin = UserFactory(is_superuser=True, is_staff=True)
+        admin = with_mfa(UserFactory(is_superuser=True, is_staff=True))
         for user in (integrity_officer, admin):
             client.force_login(user)
             response = client.get(
@@ -411,7 +412,7 @@ class TestAccess:
         url = reverse(f"lms_report_{view}")
         response = client.get(url, {"export": export_format})
         assert response.status_code == 302
-        assert reverse("wagtailadmin_login") in response["Location"]
+        assert reverse("account_login") in response["Location"]
         client.force_login(trainer_user)
         response = client.get(url, {"export": export_format})
         assert response.status_code == 302

@@ -305,12 +305,12 @@ def test_unit_heads_learners_and_visitors_cannot_see_requirements(
 ):
     index = reverse("lms_requirements:index")
     edit = reverse("lms_requirements:edit", args=[induction.pk])
-    assert client.get(index).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(index).url.startswith(reverse("account_login"))
     signed_in(client, unit_head_a)
     assert client.get(index).url == reverse("wagtailadmin_home")
     assert client.get(edit).url == reverse("wagtailadmin_home")
     client.force_login(learner)
-    assert client.get(index).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(index).url.startswith(reverse("account_login"))
 
 
 def test_requirements_are_never_deleted_in_the_admin(

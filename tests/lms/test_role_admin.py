@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from lms.models import OrganisationRole, Role
 from tests.admin_helpers import is_denied, signed_in
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, grant, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,12 @@ def test_the_integrity_officer_makes_someone_hr_officer_of_a_unit(
     assert role.organisation == units["a"]
     entry = ModelLogEntry.objects.get(action="wagtail.create")
     assert entry.user_id == integrity_officer.pk and entry.object_id == str(role.pk)
-    # The role opens the admin at once, scoped to the unit.
-    assert (
-        signed_in(client, newcomer).get(reverse("lms_staff:index")).status_code == 200
-    )
+    # The role asks for a second factor, then opens the admin, scoped to the unit.
+    signed_in(client, newcomer)
+    response = client.get(reverse("lms_staff:index"))
+    assert response.url == reverse("mfa_activate_totp")
+    with_mfa(newcomer)
+    assert client.get(reverse("lms_staff:index")).status_code == 200
 
 
 def test_a_scoped_role_needs_a_unit(client, integrity_officer, newcomer):
@@ -126,9 +128,9 @@ def test_hr_officers_and_unit_heads_cannot_see_or_change_roles(
 
 def test_learners_and_visitors_are_kept_out(client, learner):
     url = reverse("lms_roles:index")
-    assert client.get(url).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(url).url.startswith(reverse("account_login"))
     client.force_login(learner)
-    assert client.get(url).url.startswith(reverse("wagtailadmin_login"))
+    assert client.get(url).url.startswith(reverse("account_login"))
 
 
 def test_the_listing_shows_each_role_and_its_unit(

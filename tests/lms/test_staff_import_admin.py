@@ -216,7 +216,7 @@ def test_a_learner_cannot_open_the_page(client, learner):
     signed_in(client, learner)
     response = client.get(URL)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("wagtailadmin_login"))
+    assert response.url.startswith(reverse("account_login"))
     assert upload(client, HEADER, ROSA).status_code == 302
     assert table_sizes() == (0, 0, 0)
 
@@ -224,7 +224,7 @@ def test_a_learner_cannot_open_the_page(client, learner):
 def test_a_visitor_is_sent_to_signed_in(client, units):
     response = client.get(URL)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("wagtailadmin_login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_the_menu_offers_the_import_to_hr_officers(hr_client):
