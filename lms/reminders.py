@@ -1,8 +1,8 @@
 """Reminding staff of mandatory training, and their managers of who is late.
 
 `send_reminders` runs daily. Each Reminder row is written in the transaction
-that hands its email to the task backend (on commit), and the rows' unique
-keys make a second run, or one racing this one, skip what was already sent.
+that hands its email to the task backend, and the rows' unique keys make a
+second run, or one racing this one, skip what was already sent.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from itertools import groupby
 
 from django.conf import settings
@@ -108,10 +107,11 @@ def _record_and_send(rows: list[Reminder], emails: list[Email]) -> None:
         return
     with transaction.atomic():
         Reminder.objects.bulk_create(rows)
+        # Queued before the rows commit: with the queue down this raises and
+        # rolls them back, so the next run sends them instead of skipping
+        # them as sent. send_email reads nothing the commit would add.
         for email in emails:
-            transaction.on_commit(
-                partial(send_email.enqueue, email.to, email.subject, email.body)
-            )
+            send_email.enqueue(email.to, email.subject, email.body)
 
 
 def render_email(name: str, context: dict) -> tuple[str, str]:

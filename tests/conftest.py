@@ -35,6 +35,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def queue_down(settings):
+    """Send tasks to a Redis nobody listens on, as during an outage.
+
+    Request it after the fixtures that save Wagtail pages: their search
+    index update is a task too.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}
+    settings.RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+
+
 @pytest.fixture(autouse=True)
 def site_language(settings):
     """Start each test in the site's language.

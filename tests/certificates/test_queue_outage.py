@@ -13,18 +13,8 @@ from django.urls import reverse
 from certificates.exports import start_export
 from certificates.models import Certificate, CertificateExport
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
-from tests.lms.test_health import CLOSED_REDIS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def queue_down(settings):
-    """Redis unreachable from here on: request it after the fixtures that
-    build pages, whose search indexing is a task too."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
-    settings.RQ_QUEUES = {"default": {"URL": CLOSED_REDIS}}
-    settings.RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 
 def test_a_course_completed_meanwhile_issues_its_certificate_for_later_delivery(
