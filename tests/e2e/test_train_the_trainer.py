@@ -38,6 +38,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
     completion,
+    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +120,11 @@ def test_approve_teach_and_certify_a_cohort(
         certification = TrainerCertification.objects.get()
         assert certification.approved_by == integrity_officer
 
-    # 2. The trainer creates a cohort with three sessions.
-    client.force_login(trainer_user)
+    # 2. The trainer, who now needs a second factor, creates a cohort with
+    # three sessions.
+    with_mfa(trainer_user)
     with time_machine.travel(at(1), tick=False):
+        client.force_login(trainer_user)
         sessions = {
             "sessions-TOTAL_FORMS": "3",
             "sessions-INITIAL_FORMS": "0",
@@ -193,6 +196,8 @@ def test_approve_teach_and_certify_a_cohort(
         (second, SESSION_DAYS[1], everyone[1:]),
     ):
         with time_machine.travel(at(days), tick=False):
+            # Days apart: a staff session ends after 30 idle minutes.
+            client.force_login(trainer_user)
             response = client.post(
                 reverse("attendance:session", args=[cohort.pk, session.pk]),
                 {"present": present},
@@ -212,6 +217,7 @@ def test_approve_teach_and_certify_a_cohort(
         time_machine.travel(at(SESSION_DAYS[2] + 2), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
+        client.force_login(trainer_user)
         response = client.post(reverse("attendance:paper", args=[cohort.pk]), marks)
         assert response.status_code == 302
 
