@@ -145,8 +145,18 @@ def build_world() -> World:
     hr_a = grant(UserFactory(email="rrhh.a@example.pe"), Role.HR_OFFICER, unit_a)
     hr_b = grant(UserFactory(email="rrhh.b@example.pe"), Role.HR_OFFICER, unit_b)
     requirement = TrainingRequirementFactory(course=course)
-    staff_a = StaffMemberFactory(unit=unit_a)
-    staff_b = StaffMemberFactory(unit=unit_b)
+    # Names and documents found nowhere else, so a page showing them is
+    # known to show these people (see test_role_matrix.hidden_people).
+    staff_a = StaffMemberFactory(
+        unit=unit_a,
+        person__last_names="Alfaro Prado",
+        person__document_number="41111111",
+    )
+    staff_b = StaffMemberFactory(
+        unit=unit_b,
+        person__last_names="Cabrera Ruiz",
+        person__document_number="43333333",
+    )
     today = timezone.localdate()
     assignment_a, assignment_b = (
         Assignment.objects.create(staff=staff, requirement=requirement, due_on=today)
