@@ -23,18 +23,22 @@ from certificates.models import Certificate, CertificateExport, RevocationReason
 from lms.models import (
     Assignment,
     Attendance,
+    Cohort,
     CompanyMember,
+    OrganisationRole,
+    Role,
     StaffMember,
     TrainerCertification,
 )
 from tests.factories import PASSWORD
+from tests.lms.test_staff_admin import edit_form, staff_form
 from tests.lms.test_trainer_admin import approval_form
 from tests.security.routes import Outcome, outcome
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 
-REFUSALS = {Outcome.REDIRECT_LOGIN, Outcome.DENIED, Outcome.NOT_FOUND}
+REFUSALS = frozenset({Outcome.REDIRECT_LOGIN, Outcome.DENIED, Outcome.NOT_FOUND})
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Action:
     # What the action changes, read afresh from the database.
     state: Callable[[World], object]
     allowed: tuple[str, ...]
+    # How the others are refused: by default without seeing the form at all.
+    refused_with: frozenset[Outcome] = REFUSALS
 
 
 def later(days: int) -> str:
@@ -97,6 +103,55 @@ ACTIONS = [
         allowed=("representative",),
     ),
     Action(
+        "withdraw a trainer",
+        lambda w: reverse("lms_trainers:withdraw", args=[w.cohort.trainer.pk]),
+        lambda w: {"reason": "Dejó de dictar"},
+        lambda w: TrainerCertification.objects.get(pk=w.cohort.trainer.pk).withdrawn_at,
+        allowed=("admin",),
+    ),
+    Action(
+        "re-issue a certificate",
+        lambda w: reverse("certificates_admin:reissue", args=[w.certificate.pk]),
+        lambda w: {},
+        lambda w: Certificate.objects.count(),
+        allowed=("admin",),
+    ),
+    Action(
+        "grant a role over unit A",
+        lambda w: reverse("lms_roles:add"),
+        lambda w: {
+            "user": w.users["learner"].pk,
+            "role": Role.HR_OFFICER,
+            "organisation": w.staff_a.unit.pk,
+        },
+        lambda w: OrganisationRole.objects.count(),
+        allowed=("admin",),
+    ),
+    Action(
+        "close a cohort's self-enrolment link",
+        lambda w: reverse("cohorts:self_enrolment", args=[w.cohort.pk]),
+        lambda w: {"open": "0"},
+        lambda w: Cohort.objects.get(pk=w.cohort.pk).self_enrolment_open,
+        allowed=("trainer",),
+    ),
+    Action(
+        "add a staff member to unit A",
+        lambda w: reverse("lms_staff:add"),
+        lambda w: staff_form(w.staff_a.unit),
+        lambda w: StaffMember.objects.count(),
+        allowed=("hr_a", "admin"),
+        # Unit B's officer may add staff, to unit B: the form refuses unit A
+        # as a choice.
+        refused_with=REFUSALS | {Outcome.OK},
+    ),
+    Action(
+        "change a unit A staff record",
+        lambda w: reverse("lms_staff:edit", args=[w.staff_a.pk]),
+        lambda w: edit_form(w.staff_a, post="Gerente"),
+        lambda w: StaffMember.objects.get(pk=w.staff_a.pk).post,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
         "invite a unit A staff member to open an account",
         lambda w: reverse("lms_staff_invite", args=[w.staff_a.pk]),
         lambda w: {},
@@ -137,7 +192,7 @@ def test_only_the_right_role_changes_anything(action, role, world, as_role):
         assert after != before, f"POST {url} as {role} changed nothing"
         return
     got = outcome(response)
-    assert got in REFUSALS, f"POST {url} as {role} was not refused: {got.name}"
+    assert got in action.refused_with, f"POST {url} as {role} answered {got.name}"
     assert after == before, f"POST {url} as {role} changed {before!r} to {after!r}"
 
 
