@@ -238,3 +238,18 @@ def test_an_hr_export_is_written_without_the_people_in_it(
     assert trail.of("transcript_downloaded")[0]["staff_id"] == staff.pk
     for secret in ("41111111", "Alfaro", token, PASSWORD):
         assert secret not in trail.text
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(0, "10.0.0.2"), (1, ADDRESS)])
+def test_the_address_is_read_through_our_proxies_only(
+    client, learner, trail, settings, proxies, seen
+):
+    """A client cannot pass itself off as another by sending the header."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=ADDRESS,
+    )
+    assert trail.of("login")[0]["ip"] == seen
