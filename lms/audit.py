@@ -32,7 +32,7 @@ current_request: ContextVar[HttpRequest | None] = ContextVar(
 )
 
 
-def audit(event: str, *, user=None, request: HttpRequest | None = None, **what):
+def audit(event: str, *, user=None, request: HttpRequest | None = None, **what) -> None:
     """Write one line: `user` is who acted, else the request's user."""
     request = request or current_request.get()
     if user is None and request is not None:
