@@ -38,24 +38,30 @@ pytestmark = pytest.mark.django_db
 
 
 def expect(default: Outcome | frozenset, **by_role: Outcome | frozenset) -> Expected:
-    """Return the outcome expected of each role: `default` unless named."""
+    """Return the outcomes expected of each role: `default` unless named."""
     unknown = set(by_role) - set(ROLES)
     assert not unknown, f"not roles: {unknown}"
-    return {
-        role: frozenset([outcome] if isinstance(outcome, Outcome) else outcome)
-        for role, outcome in ((r, by_role.get(r, default)) for r in ROLES)
-    }
+    return {role: outcomes(by_role.get(role, default)) for role in ROLES}
 
 
-def admin_area(hr, hr_b=None, admin=OK) -> Expected:
-    """In the admin: only HR officers (of unit A, of B) and the administrator
-    get in; the others are sent to log in as someone who may."""
+def outcomes(expected: Outcome | frozenset) -> frozenset[Outcome]:
+    return frozenset([expected]) if isinstance(expected, Outcome) else expected
+
+
+def admin_area(
+    hr: Outcome | frozenset,
+    hr_b: Outcome | frozenset | None = None,
+    admin: Outcome | frozenset = OK,
+) -> Expected:
+    """Return the outcomes of an admin page: only staff roles get in."""
     return expect(LOGIN, hr_a=hr, hr_b=hr if hr_b is None else hr_b, admin=admin)
 
 
 PUBLIC = expect(OK)
 SIGNED_IN = expect(OK, anonymous=LOGIN)
-# The learner's own: their attempts, their certificate.
+# The learner's own: their attempts, their certificate. These pages, and the
+# trainers' below, are their owner's workspace: the administrator reads the
+# same records in the admin, and is refused here like anyone else.
 LEARNERS = expect(NOT_FOUND, anonymous=LOGIN, learner=OK)
 # Certified trainers' pages: others are told what the pages are for.
 TRAINERS = expect(DENIED, anonymous=LOGIN, trainer=OK)
@@ -326,6 +332,8 @@ THIRD_PARTY_ROWS = [
         expect(NOT_FOUND),
         path="/_util/authenticate_with_password/0/{w.course.pk}/",
     ),
+    # Wagtail's login for private pages. Its form takes no second factor:
+    # see test_a_staff_password_alone_never_opens_the_admin.
     Row("wagtailcore_login", PUBLIC),
     # Wagtail serves the catalogue and courses; lms serves lessons to learners.
     Row("wagtail_serve", PUBLIC, path="/", label="catalogue"),
