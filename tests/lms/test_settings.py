@@ -103,7 +103,7 @@ def test_database_and_redis_urls_switch_the_backends():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "integridad",
-        "django_redis.cache.RedisCache",
+        "lms.cache.OutageTolerantRedisCache",
         "django_tasks_rq.RQBackend",
         "redis://127.0.0.1:6379/1?socket_connect_timeout=0.5&socket_timeout=0.5",
     ]
