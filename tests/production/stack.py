@@ -49,6 +49,7 @@ TASK_SECONDS = 120
 COMMAND_SECONDS = 600
 LEARNER_COUNT = 6
 LEARNER_PASSWORD = "Integridad-Produccion-" + secrets.token_hex(4)
+GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "scripts/gunicorn.conf.py"]
 # Variables of the test run that must not leak into the stack's processes.
 TEST_ONLY_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
@@ -282,27 +283,26 @@ def make_tls_files(directory: Path) -> tuple[Path, Path, Path]:
 
 
 class Stack:
-    """gunicorn and task workers with production settings, and their services.
+    """gunicorn and a task worker with production settings, and their services.
 
-    With `tls`, gunicorn speaks HTTPS with a certificate of a CA made for the
-    run, and clients verify it: secure cookies and the HTTPS redirect work as
-    behind the real proxy. Without, clients say what the proxy would
-    (X-Forwarded-Proto: https), which keeps TLS's cost out of a load test.
+    gunicorn speaks HTTPS itself, with a certificate from a CA made for the
+    run which clients verify: secure cookies, HSTS and the HTTPS redirect
+    then work as they do behind the real proxy, which terminates TLS.
     """
 
     def __init__(
-        self, directory: Path, *, tls: bool, settings: dict[str, str] | None = None
+        self, directory: Path, *, settings: dict[str, str] | None = None
     ) -> None:
         self.directory = directory
-        self.tls = tls
         self.port = free_port()
-        self.base_url = f"{'https' if tls else 'http'}://{HOST}:{self.port}"
+        self.base_url = f"https://{HOST}:{self.port}"
         self.postgres = PostgresCluster(free_port())
         self.redis = RedisServer(free_port(), directory)
         self.web: subprocess.Popen | None = None
+        self.plain_web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.worker_logs: list[Path] = []
-        self.tls_files = make_tls_files(directory) if tls else None
+        self.ca, self.certificate, self.key = make_tls_files(directory)
         self.course: dict = {}
         self.learners_handed_out = 0
         self.env = {
@@ -361,7 +361,7 @@ class Stack:
         self.start_worker()
 
     def stop(self) -> None:
-        for process in (self.web, self.worker):
+        for process in (self.web, self.plain_web, self.worker):
             if process and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=COMMAND_SECONDS)
@@ -369,17 +369,30 @@ class Stack:
         self.postgres.stop()
 
     def start_web(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "--config"]
-        command.append("scripts/gunicorn.conf.py")
-        if self.tls_files:
-            _ca, certificate, key = self.tls_files
-            command += ["--certfile", str(certificate), "--keyfile", str(key)]
+        command = [*GUNICORN, "--certfile", str(self.certificate)]
+        command += ["--keyfile", str(self.key)]
         self.web = self._spawn(command, self.directory / "web.log")
         wait_for(
             lambda: self.get("/healthz").status_code in (200, 503),
             what="gunicorn to answer",
             seconds=START_SECONDS,
         )
+
+    def serve_plain_http(self) -> str:
+        """Start a second gunicorn speaking plain HTTP, as the proxy reaches it.
+
+        Return its address. Clients must send `X-Forwarded-Proto: https`, as
+        the proxy does, or be redirected to HTTPS.
+        """
+        address = f"{HOST}:{free_port()}"
+        command = [*GUNICORN, "--bind", address]
+        self.plain_web = self._spawn(command, self.directory / "web-plain.log")
+        wait_for(
+            lambda: requests.get(f"http://{address}/healthz", timeout=60).ok,
+            what="the plain HTTP gunicorn to answer",
+            seconds=START_SECONDS,
+        )
+        return f"http://{address}"
 
     def start_worker(self) -> None:
         """Start scripts/worker.sh (the sweep, then rqworker) as its own group."""
@@ -453,18 +466,13 @@ class Stack:
     # Talking HTTP as a browser would.
 
     @property
-    def verify(self) -> str | bool:
-        return str(self.tls_files[0]) if self.tls_files else True
-
-    @property
-    def proxy_headers(self) -> dict[str, str]:
-        return {} if self.tls else {"X-Forwarded-Proto": "https"}
+    def verify(self) -> str:
+        return str(self.ca)
 
     def get(self, path: str, **options: Any) -> requests.Response:
         return requests.get(
             self.base_url + path,
             verify=self.verify,
-            headers=self.proxy_headers,
             timeout=60,
             **options,
         )

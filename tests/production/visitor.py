@@ -1,45 +1,32 @@
 """A visitor of the running stack over HTTP, doing what a browser does.
 
-Cookies kept (secure ones only over HTTPS), forms submitted with their
+Cookies kept (the secure ones, over HTTPS), forms submitted with their
 hidden fields and CSRF token, and the Origin header a browser sends with a
 POST. Pages are found by form actions and hrefs, not by their wording.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from http.cookiejar import DefaultCookiePolicy
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from bs4 import BeautifulSoup
 
-from tests.production.stack import LEARNER_PASSWORD, Stack
+from tests.production.content import NAMES
+from tests.production.stack import LEARNER_PASSWORD, Stack, learner_number
 
 LOGIN_PATH = "/accounts/login/"
 MY_COURSES_PATH = "/mis-cursos/"
-
-
-class BehindTheProxy(DefaultCookiePolicy):
-    """Send secure cookies over plain HTTP to a stack without TLS.
-
-    There the client stands in for both the browser, which speaks HTTPS to
-    the proxy, and the proxy, which speaks HTTP to gunicorn.
-    """
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
 
 
 class Visitor:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.session = requests.Session()
-        self.session.headers.update(stack.proxy_headers)
-        if not stack.tls:
-            self.session.cookies.set_policy(BehindTheProxy())
         self.page: requests.Response | None = None
+        self.lessons_read: list[str] = []
 
     def get(self, path: str) -> requests.Response:
         self.page = self.session.get(
@@ -89,6 +76,7 @@ class Visitor:
             if self.path == assessment_path:
                 break
             assert self.page.status_code == 200, (self.page.url, self.page.text[:500])
+            self.lessons_read.append(self.path)
             self.submit('form[action*="/completar/"]')
         assert self.path == assessment_path, self.page.url
         self.submit('main form[method="post"]:not([action])')
@@ -99,14 +87,43 @@ class Visitor:
 
     def right_answers(self, attempt_id: int) -> dict[str, list[str]]:
         """The right options of the questions this attempt drew, as stored."""
+        # psycopg reads the JSON column into lists and dicts.
         [(questions,)] = self.stack.query(
             "SELECT questions FROM lms_attempt WHERE id = %s", attempt_id
         )
-        if isinstance(questions, str):
-            questions = json.loads(questions)
         return {
             f"q-{question['id']}": [
                 option["id"] for option in question["options"] if option["correct"]
             ]
             for question in questions
         }
+
+
+CERTIFICATE_OF = """
+    SELECT certificate.code, certificate.pdf, certificate.delivered_at
+    FROM certificates_certificate AS certificate
+    JOIN lms_person AS person ON person.id = certificate.person_id
+    JOIN lms_user AS account ON account.id = person.user_id
+    WHERE account.email = %s
+"""
+
+
+@dataclass
+class Learner:
+    email: str
+    name: str
+    visitor: Visitor
+
+    def certificates(self) -> list[tuple]:
+        """(code, PDF file name, delivered at) of each of their certificates."""
+        return self.visitor.stack.query(CERTIFICATE_OF, self.email)
+
+
+def sign_in(stack: Stack) -> Learner:
+    """Log in as a learner no other test has used."""
+    email = stack.next_learner()
+    first_names, last_names = NAMES[learner_number(email) - 1]
+    visitor = Visitor(stack)
+    visitor.log_in(email)
+    assert visitor.path == MY_COURSES_PATH, visitor.page.url
+    return Learner(email, f"{first_names} {last_names}", visitor)
