@@ -127,12 +127,14 @@ class PostgresCluster:
     def _run(self, *command: str) -> None:
         # initdb refuses to run as root; the server runs as its own user.
         as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run(
+        result = subprocess.run(
             [*as_postgres, *command],
-            check=True,
             capture_output=True,
+            text=True,
             timeout=COMMAND_SECONDS,
         )
+        if result.returncode:
+            raise RuntimeError(f"{command} failed:\n{result.stdout}{result.stderr}")
 
     def create(self) -> None:
         if os.geteuid() == 0:
