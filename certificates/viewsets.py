@@ -306,6 +306,7 @@ class CertificateViewSet(ModelViewSet):
         "supersedes",
         "pdf",
         "pdf_sha256",
+        "delivered_at",
         "created_at",
     ]
 
