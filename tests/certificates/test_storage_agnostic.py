@@ -72,7 +72,7 @@ def test_the_holder_receives_the_stored_pdf_by_email(certificate):
     assert data == certificate.pdf.read()
 
 
-def test_the_integrity_check_reads_the_stored_pdf(certificate):
+def test_the_integrity_check_reads_the_stored_pdf(certificate, english):
     deliver(certificate.pk, now=timezone.now())
     certificate.refresh_from_db()
     assert (
