@@ -88,9 +88,9 @@ def ensure_demo_certificates(
                     by=revoked_by,
                     now=now,
                 )
-        store_pdf(certificate)
+        store_without_email(certificate, now=now)
         shown.append((demo.state, certificate.code))
-    company = ensure_demo_company(today=today)
+    company = ensure_demo_company(now=now)
     if company:
         shown.append(("empresa", company.code))
     return shown
@@ -103,7 +103,19 @@ DEMO_COMPANY = {
 }
 
 
-def ensure_demo_company(*, today: date) -> Certificate | None:
+def store_without_email(certificate: Certificate, *, now: datetime) -> None:
+    """Store the PDF and count the certificate delivered.
+
+    The demo's holders are not e-mailed: without `delivered_at` the recovery
+    sweep (deliver_pending_certificates) would e-mail them on its first run.
+    """
+    store_pdf(certificate)
+    if certificate.delivered_at is None:
+        certificate.delivered_at = now
+        certificate.save(update_fields=["delivered_at"])
+
+
+def ensure_demo_company(*, now: datetime) -> Certificate | None:
     """Register the business representative's firm and its certificate, once.
 
     The firm's certificate was earned a month ago, so it is valid while the
@@ -115,6 +127,7 @@ def ensure_demo_company(*, today: date) -> Certificate | None:
     ).first()
     if course is None or person is None:
         return None
+    today = timezone.localdate(now)
     company, _created = Company.objects.get_or_create(
         ruc=DEMO_COMPANY["ruc"], defaults={**DEMO_COMPANY, "representative": person}
     )
@@ -127,5 +140,5 @@ def ensure_demo_company(*, today: date) -> Certificate | None:
             issued_on=today - timedelta(days=30),
             score=None,
         )
-        store_pdf(certificate)
+    store_without_email(certificate, now=now)
     return certificate

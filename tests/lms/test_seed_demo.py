@@ -241,3 +241,26 @@ def test_it_seeds_the_business_representatives_company_once(settings, tmp_path):
     assert certificate.holder_name == company.legal_name
     assert certificate.holder_document == f"RUC {company.ruc}"
     assert certificate.status(today=date.today()) == "valid"
+
+
+def test_the_recovery_sweep_leaves_the_demo_certificates_alone(
+    settings, tmp_path, mailoutbox
+):
+    # The demo's certificates are stored without e-mail: the first run of
+    # deliver_pending_certificates (the worker runs it at start) must not
+    # send them now.
+    settings.DEBUG = True
+    for slug, audience in [
+        ("empresa-por-la-integridad", "businesses"),
+        ("ciudadano-por-la-integridad", "citizens"),
+    ]:
+        course = {**COURSE, "slug": slug, "audience": audience, "validity_months": 24}
+        (tmp_path / f"{slug}.json").write_text(json.dumps(course), encoding="utf-8")
+    call_command("seed_demo", courses_dir=tmp_path)
+    assert Certificate.objects.count() >= 2
+    mailoutbox.clear()
+
+    call_command("deliver_pending_certificates")
+
+    assert mailoutbox == []
+    assert not Certificate.objects.filter(delivered_at=None).exists()
