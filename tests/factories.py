@@ -13,7 +13,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
+from lms import assessment
 from lms.demo import current_totp_code
+from lms.learning import complete_lesson
 from lms.models import (
     Cohort,
     CohortSession,
@@ -233,6 +235,22 @@ class TrainingRequirementFactory(factory.django.DjangoModelFactory):
     due_days = 30
     recertify_months = 24
     applies_from = date(2026, 1, 1)
+
+
+def failed_then_open_attempt(enrolment: Enrolment, *, now: datetime):
+    """Read every lesson, fail an attempt (every answer wrong), open another.
+
+    Returns both: one to read the results of, one to answer.
+    """
+    for lesson in enrolment.course.lessons():
+        complete_lesson(enrolment=enrolment, lesson=lesson, now=now)
+    first = assessment.start_attempt(enrolment=enrolment, now=now)
+    wrong = {
+        question.id: [next(o.id for o in question.options if not o.correct)]
+        for question in first.drawn_questions()
+    }
+    failed = assessment.submit_attempt(attempt=first, submitted=wrong, now=now)
+    return failed, assessment.start_attempt(enrolment=enrolment, now=now)
 
 
 def completion(user: User, course: CoursePage, *, at: datetime) -> Completion:

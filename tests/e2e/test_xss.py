@@ -25,8 +25,6 @@ from django.utils import timezone
 
 from certificates.issuance import issue_certificate, issue_for_completion
 from courses.importing import import_course
-from lms import assessment
-from lms.learning import complete_lesson
 from lms.models import Company, Enrolment, JoinedVia, Participant, Person
 from tests.e2e.conftest import open_page
 from tests.factories import (
@@ -35,6 +33,7 @@ from tests.factories import (
     certified_trainer,
     cohort_with_sessions,
     completion,
+    failed_then_open_attempt,
     organisation,
 )
 
@@ -181,16 +180,8 @@ def hostile_site(catalogue, units, hr_a, integrity_officer, trainer_course):
     unit = organisation("XSS", hostile("Unidad"), units["a"])
     staff = StaffMemberFactory(person=person, unit=unit, post=hostile("Cargo"))
     enrolment = Enrolment.objects.create(user=learner, course=course)
-    for lesson in course.lessons():
-        complete_lesson(enrolment=enrolment, lesson=lesson, now=now)
     # A failed attempt to read the results of, and an open one to answer.
-    first = assessment.start_attempt(enrolment=enrolment, now=now)
-    wrong = {
-        question.id: [next(o.id for o in question.options if not o.correct)]
-        for question in first.drawn_questions()
-    }
-    failed = assessment.submit_attempt(attempt=first, submitted=wrong, now=now)
-    open_attempt = assessment.start_attempt(enrolment=enrolment, now=now)
+    failed, open_attempt = failed_then_open_attempt(enrolment, now=now)
 
     trainer_user = UserFactory(first_name=hostile("Carmen"), last_name="Vásquez")
     trainer = certified_trainer(

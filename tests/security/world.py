@@ -34,8 +34,7 @@ from certificates.exports import build_export, start_export
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, CertificateExport, IssuerSettings
 from courses.models import Audience, CoursePage
-from lms import assessment, cohorts, companies, invitations
-from lms.learning import complete_lesson
+from lms import cohorts, companies, invitations
 from lms.models import (
     Assignment,
     Cohort,
@@ -64,6 +63,7 @@ from tests.factories import (
     certified_trainer,
     cohort_with_sessions,
     completion,
+    failed_then_open_attempt,
     grant,
     organisation,
     with_mfa,
@@ -172,7 +172,9 @@ def build_world() -> World:
         person=person, course=course, issued_on=today, score=90
     )
     store_pdf(certificate)
-    closed_attempt, open_attempt = attempts(learner, course)
+    closed_attempt, open_attempt = failed_then_open_attempt(
+        Enrolment.objects.create(user=learner, course=course), now=timezone.now()
+    )
 
     representative = UserFactory(email="gerente@empresa.pe")
     company = Company.objects.create(
@@ -270,18 +272,3 @@ def build_world() -> World:
             file=ContentFile(b"%PDF-1.4\n", name="subido.pdf"), uploaded_by_user=admin
         ),
     )
-
-
-def attempts(user: User, course: CoursePage):
-    """Return the user's failed first attempt and their open second one."""
-    enrolment = Enrolment.objects.create(user=user, course=course)
-    now = timezone.now()
-    for lesson in course.lessons():
-        complete_lesson(enrolment=enrolment, lesson=lesson, now=now)
-    first = assessment.start_attempt(enrolment=enrolment, now=now)
-    wrong = {
-        question.id: [next(o.id for o in question.options if not o.correct)]
-        for question in first.drawn_questions()
-    }
-    first = assessment.submit_attempt(attempt=first, submitted=wrong, now=now)
-    return first, assessment.start_attempt(enrolment=enrolment, now=now)
