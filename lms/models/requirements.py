@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.dates import add_months
 from courses.models import CoursePage
@@ -112,7 +113,9 @@ class AssignmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     OVERDUE = "overdue", _("Overdue")
-    EXPIRED = "expired", _("Expired")
+    # Completed once, but that completion has lapsed: in Spanish "caducada",
+    # which the site's "vencida" (overdue) must not be confused with.
+    EXPIRED = "expired", pgettext_lazy("assignment status", "Expired")
     WAIVED = "waived", _("Waived")
     CLOSED = "closed", _("Closed")
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 
-from lms.models import Completion
+from lms.models import AssignmentStatus, Completion
 
 PROJECT = Path(settings.BASE_DIR)
 SOURCE_DIRS = ["lms", "courses", "certificates", "templates", "locale"]
@@ -104,3 +104,15 @@ def test_every_interface_string_has_a_compiled_spanish_translation(tmp_path):
             gettext.GNUTranslations(fresh)._catalog
             == gettext.GNUTranslations(shipped)._catalog
         )
+
+
+def test_an_expired_assignment_is_not_called_overdue_in_spanish():
+    # English tells them apart; in Spanish "Vencido" was both a lapsed
+    # completion and a missed due date in HR's reports.
+    with translation.override("es"):
+        labels = {
+            str(AssignmentStatus.EXPIRED.label),
+            str(AssignmentStatus.OVERDUE.label),
+        }
+
+    assert labels == {"Caducada", "Vencida"}
