@@ -259,6 +259,8 @@ WAGTAIL_SITE_NAME = "Integridad Cajamarca"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # One login for the whole site, with its second factor and rate limits.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# And one password reset: allauth's, which is rate-limited; Wagtail's is not.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "pptx", "txt", "csv"]

@@ -430,12 +430,19 @@ WAGTAIL_EXCEPTIONS = {
         [
             "wagtailadmin_sprite",
             "wagtailadmin_javascript_catalog",
+        ],
+        PUBLIC,
+    ),
+    # Off (WAGTAIL_PASSWORD_RESET_ENABLED): allauth's reset is the one, with
+    # its rate limits.
+    **dict.fromkeys(
+        [
             "wagtailadmin_password_reset",
             "wagtailadmin_password_reset_done",
             "wagtailadmin_password_reset_confirm",
             "wagtailadmin_password_reset_complete",
         ],
-        PUBLIC,
+        expect(NOT_FOUND),
     ),
     # Everyone logs in through allauth's page, with a second factor for staff:
     # a redirect (lms/urls.py) shadows Wagtail's own login view.
