@@ -249,6 +249,9 @@ class StaffViewSet(RoleGrantedViewSet):
     form_class = StaffMemberForm
     # Staff records are never deleted: HR sets an end date, history stays.
     keeps_records = True
+    # One record per person: a copy would only be refused as a duplicate, and
+    # Wagtail's copy view answered another unit's id with a refusal, not 404.
+    copy_view_enabled = False
     name = "lms_staff"
     url_prefix = "personal"
     icon = "user"
