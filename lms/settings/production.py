@@ -15,6 +15,10 @@ require_production_settings(
 
 # The proxy terminates TLS and says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# ...and appends the client's address to X-Forwarded-For. Counting the proxy's
+# own address instead would put every visitor under one login rate limit.
+# Without the header (a probe, a test) the connection's address counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers probe the app servers over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

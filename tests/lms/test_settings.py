@@ -14,6 +14,7 @@ CONFIG_VARIABLES = {
     "REDIS_URL",
     "TASKS_BACKEND",
     "AWS_STORAGE_BUCKET_NAME",
+    "TRUSTED_PROXY_COUNT",
 }
 
 
@@ -61,6 +62,24 @@ def test_production_starts_with_a_secret_and_hosts():
         ALLOWED_HOSTS="integridad.example",
     )
     assert result.stdout.strip() == "started", result.stderr
+
+
+def test_production_reads_client_addresses_behind_one_proxy_unless_told():
+    secrets = {"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "integridad.example"}
+    behind_proxy = start(
+        "lms.settings.production", "s.ALLAUTH_TRUSTED_PROXY_COUNT", **secrets
+    )
+    two_proxies = start(
+        "lms.settings.production",
+        "s.ALLAUTH_TRUSTED_PROXY_COUNT",
+        TRUSTED_PROXY_COUNT="2",
+        **secrets,
+    )
+    demo = start("lms.settings.dev", "s.ALLAUTH_TRUSTED_PROXY_COUNT")
+
+    assert behind_proxy.stdout.strip() == "1", behind_proxy.stderr
+    assert two_proxies.stdout.strip() == "2"
+    assert demo.stdout.strip() == "0"
 
 
 def test_the_demo_settings_demand_a_secret_once_debug_is_off():
