@@ -8,10 +8,11 @@ courses and the requirements, a few dozen rows, go through the ORM.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -32,6 +33,15 @@ from tests.factories import (
     UserFactory,
     organisation,
 )
+
+
+@contextmanager
+def rolled_back():
+    """Run the block in a transaction that is always rolled back."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
 
 # Hire dates cycle over this many days before today: about 3 % of the staff
 # are new hires of the last 30 days.

@@ -19,19 +19,18 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.models import Role
-from tests.benchmarks.staff_data import HIRE_SPREAD_DAYS, build_staff_data
+from tests.benchmarks.staff_data import HIRE_SPREAD_DAYS, build_staff_data, rolled_back
 from tests.factories import UserFactory, grant
 from tests.lms.test_hr_report_queries import EXPORT, PAGES
 
@@ -44,13 +43,6 @@ NOW = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("America/Lima"))
 TODAY = NOW.date()
 # The flat-memory check: a list ten times longer may not need much more.
 MEMORY_GROWTH_ALLOWED = 1.5
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,13 @@ between runs (pytest-benchmark's --benchmark-autosave/--benchmark-compare).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -35,6 +34,7 @@ from wagtail.models import Page, Site
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
 from lms.models import Completion, Enrolment, LessonProgress, User
+from tests.benchmarks.staff_data import rolled_back
 from tests.factories import PASSWORD, block_id, question_bank
 
 pytestmark = pytest.mark.benchmark
@@ -177,14 +177,6 @@ def build_dataset(*, courses: int, learners: int, per_learner: int) -> Dataset:
             f"read, {Completion.objects.count()} completions"
         ),
     )
-
-
-@contextmanager
-def rolled_back():
-    """Run the block in a transaction that is always rolled back."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 def logged_in_client(user: User) -> Client:

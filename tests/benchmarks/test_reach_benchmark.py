@@ -43,13 +43,8 @@ from lms.models import (
     TrainerCertification,
     User,
 )
-from tests.benchmarks.staff_data import copy, next_id, reset_sequence
-from tests.benchmarks.test_hr_report_benchmarks import (
-    ROUNDS,
-    median_ms,
-    queries_of,
-    rolled_back,
-)
+from tests.benchmarks.staff_data import copy, next_id, reset_sequence, rolled_back
+from tests.benchmarks.test_hr_report_benchmarks import ROUNDS, median_ms, queries_of
 from tests.factories import CataloguePageFactory, CoursePageFactory, UserFactory, grant
 from tests.lms.test_reach_report import EXPORTS, PAGES
 

@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from lms.transparency import compute_figures
-from tests.benchmarks.staff_data import build_staff_data
+from tests.benchmarks.staff_data import build_staff_data, rolled_back
 
 pytestmark = pytest.mark.benchmark
 
@@ -50,11 +50,10 @@ def dataset(frozen, django_db_setup, django_db_blocker):
                 "the transparency figures are measured on PostgreSQL; "
                 "set DATABASE_URL to a PostgreSQL database"
             )
-        with transaction.atomic():
+        with rolled_back():
             data = build_staff_data(staff=STAFF, requirements=5, today=NOW.date())
             print(f"\nBuilt {data.description}")  # noqa: T201
             yield data
-            transaction.set_rollback(True)
 
 
 def median_ms(action) -> float:
