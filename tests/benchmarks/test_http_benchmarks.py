@@ -24,7 +24,6 @@ wrk is the Debian package of that name (apt-get install wrk).
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
 import subprocess
 import time
@@ -37,6 +36,7 @@ from django.utils import timezone
 from certificates.delivery import store_pdf
 from certificates.issuance import issue_certificate
 from lms.models import Person
+from tests.benchmarks.wrk import wrk_path
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -52,17 +52,6 @@ WRK_ARGS = ["-t2", "-c8", "-d8s", "--latency"]
 WARMUP_ARGS = ["-t1", "-c2", "-d1s"]
 TARGET_RATIO = 0.7
 SETTLE_SECONDS = 1
-
-
-def wrk_path() -> str:
-    path = shutil.which("wrk")
-    if path is None:
-        pytest.fail(
-            "wrk is not installed: install it (apt-get install -y wrk) "
-            "to run the HTTP benchmarks.",
-            pytrace=False,
-        )
-    return path
 
 
 def run_wrk(wrk: str, url: str, headers: list[str], args: list[str]) -> float:

@@ -36,13 +36,13 @@ import multiprocessing
 import os
 import platform
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.benchmarks.wrk import wrk_path
 from tests.production.stack import Stack, needs_postgresql
 from tests.production.visitor import Visitor
 
@@ -69,14 +69,7 @@ def stack(tmp_path_factory):
 
 
 def wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
-    program = shutil.which("wrk")
-    if program is None:
-        pytest.fail(
-            "wrk is not installed: bash scripts/install.sh test "
-            "$(cat scripts/benchmark-packages.txt)",
-            pytrace=False,
-        )
-    command = [program, *WRK_ARGS, "-s", str(LUA)]
+    command = [wrk_path(), *WRK_ARGS, "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     result = subprocess.run(
