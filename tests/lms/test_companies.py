@@ -7,14 +7,12 @@ from datetime import date, datetime
 
 import pytest
 from django.core import mail, signing
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from stdnum.pe import ruc as stdnum_ruc
 
 from courses.models import Audience
 from lms import companies
 from lms.company_forms import CompanyForm
-from lms.identity import normalise_ruc
 from lms.models import Company, CompanyMember, Enrolment
 from tests.factories import CoursePageFactory, PersonFactory, UserFactory, completion
 
@@ -67,28 +65,7 @@ def joined_member(company, person) -> CompanyMember:
     )
 
 
-# RUC
-
-
-@pytest.mark.parametrize("number", ["20554133470", "10101174102", ruc("2060000000")])
-def test_a_valid_ruc_is_kept(number):
-    assert normalise_ruc(number) == number
-
-
-@pytest.mark.parametrize(
-    ("number", "code"),
-    [
-        ("2055413347", "ruc_length"),
-        ("205541334700", "ruc_length"),
-        ("2055413347A", "ruc_format"),
-        ("30554133470", "ruc_prefix"),
-        ("20554133471", "ruc_check_digit"),
-    ],
-)
-def test_a_wrong_ruc_says_what_is_wrong(number, code):
-    with pytest.raises(ValidationError) as error:
-        normalise_ruc(number)
-    assert error.value.code == code
+# RUC: the rules are tested in test_ruc.py; here, what the form shows.
 
 
 def test_the_form_shows_the_reason_a_ruc_is_refused(english):
