@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from lms.audit import audit, current_request
+from lms.security_headers import admin_prefix
 from lms.staff_security import keep_staff_session_alive, security_of
 
 
@@ -65,7 +66,7 @@ def _open_paths() -> tuple[str, ...]:
         reverse("set_language"),
         settings.STATIC_URL,
         settings.MEDIA_URL,
-        "/healthz",
+        reverse("healthz"),
     )
 
 
@@ -112,7 +113,7 @@ def _wagtail_refused(request, response) -> bool:
     rather than a 403, so the refusal is read from the message it queued,
     in whichever language the admin spoke to the user.
     """
-    if response.status_code != 302 or not request.path.startswith(_admin_home()):
+    if response.status_code != 302 or not request.path.startswith(admin_prefix()):
         return False
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", ())
     return any(str(message).strip() in _wagtail_refusals() for message in queued)
@@ -132,8 +133,3 @@ def _wagtail_refusals() -> frozenset[str]:
         with translation.override(language):
             texts.update(translation.gettext(text) for text in WAGTAIL_REFUSALS)
     return frozenset(texts)
-
-
-@functools.cache
-def _admin_home() -> str:
-    return reverse("wagtailadmin_home")

@@ -39,7 +39,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         report_only: bool = False,
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith(_admin_prefix()):
+        if request.path_info.startswith(admin_prefix()):
             parts.update = {**ADMIN_ALLOWANCES, **(parts.update or {})}
         if _framed_by_this_site(response):
             parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
@@ -51,5 +51,6 @@ def _framed_by_this_site(response: HttpResponseBase) -> bool:
 
 
 @functools.cache
-def _admin_prefix() -> str:
+def admin_prefix() -> str:
+    """Where the Wagtail admin's URLs start."""
     return reverse("wagtailadmin_home")
