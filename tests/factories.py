@@ -10,6 +10,8 @@ import wagtail_factories
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
@@ -199,6 +201,16 @@ def with_mfa(user: User) -> User:
 def totp_code() -> str:
     """The code the test accounts' authenticator app shows now."""
     return current_totp_code(TEST_TOTP_SECRET)
+
+
+def signed_in_session(user: User) -> str:
+    """Return the key of a session signed in as `user`, with no second factor.
+
+    For a browser or a load tool to send as the session cookie.
+    """
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def grant(user: User, role: str, unit: Organisation | None = None) -> User:

@@ -30,14 +30,13 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 
 from certificates.delivery import store_pdf
 from certificates.issuance import issue_certificate
 from lms.models import Person
 from tests.benchmarks.wrk import wrk_path
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signed_in_session
 
 pytestmark = [
     pytest.mark.benchmark,
@@ -93,9 +92,7 @@ def test_verification_and_download_against_a_bare_view(live_server, settings, ho
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = ""  # off: see the module docstring
     wrk = wrk_path()
     user, certificate = holder
-    client = Client()
-    client.force_login(user)
-    session_id = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    session_id = signed_in_session(user)
     cookie = f"Cookie: {django_settings.SESSION_COOKIE_NAME}={session_id}"
 
     targets = {

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections
-from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from courses.importing import import_course
+from tests.factories import signed_in_session
 
 TIMEOUT_MS = 15_000
 CHROMIUM_ARGS = [
@@ -71,9 +71,7 @@ def open_page(browser, server_url: str, *, user=None, viewport=DESKTOP, **option
     # Chromium asks for /favicon.ico on its own; keep it off the test database.
     context.route("**/favicon.ico", lambda route: route.abort())
     if user is not None:
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = signed_in_session(user)
         cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session}
         context.add_cookies([{**cookie, "url": server_url}])
     return context.new_page()

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 
+from tests.factories import signed_in_session
 from tests.security.world import World, build_world
 
 
@@ -36,13 +37,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         }
         yield built
         transaction.set_rollback(True)
-
-
-def signed_in_session(user) -> str:
-    """Return the key of a session signed in as `user`, with no second factor."""
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture
