@@ -24,6 +24,14 @@ class DemoCertificate:
     issued: str  # "days:N" ago, or "expires-in:N" days from today
 
 
+# The business representative: her own certificate is about to expire, her
+# firm's (ensure_demo_company) is valid.
+REPRESENTATIVE = DemoCertificate(
+    "por vencer",
+    "empresa@demo.regioncajamarca.pe",
+    "empresa-por-la-integridad",
+    "expires-in:12",
+)
 DEMO_CERTIFICATES = (
     DemoCertificate(
         "vigente",
@@ -31,12 +39,7 @@ DEMO_CERTIFICATES = (
         "ciudadano-por-la-integridad",
         "days:30",
     ),
-    DemoCertificate(
-        "por vencer",
-        "empresa@demo.regioncajamarca.pe",
-        "empresa-por-la-integridad",
-        "expires-in:12",
-    ),
+    REPRESENTATIVE,
     DemoCertificate(
         "vencido",
         "formadora@demo.regioncajamarca.pe",
@@ -121,10 +124,8 @@ def ensure_demo_company(*, now: datetime) -> Certificate | None:
     The firm's certificate was earned a month ago, so it is valid while the
     representative's own one is about to expire: the registry shows both.
     """
-    course = CoursePage.objects.filter(slug="empresa-por-la-integridad").first()
-    person = Person.objects.filter(
-        user__email="empresa@demo.regioncajamarca.pe"
-    ).first()
+    course = CoursePage.objects.filter(slug=REPRESENTATIVE.course_slug).first()
+    person = Person.objects.filter(user__email=REPRESENTATIVE.holder_email).first()
     if course is None or person is None:
         return None
     today = timezone.localdate(now)
