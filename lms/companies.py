@@ -57,11 +57,9 @@ def register_company(*, user: User, ruc: str, legal_name: str, address: str) -> 
     `ruc` must already be normalised (see `lms.identity.normalise_ruc`).
     """
     person = _identified_person(user)
-    if Company.objects.filter(ruc=ruc).exists():
-        raise CompanyError(_("A company with this RUC is already registered."))
     try:
-        # The savepoint keeps an outer transaction usable when a parallel
-        # registration of the same RUC wins the unique constraint.
+        # The unique constraint answers for a RUC registered before or by a
+        # parallel request; the savepoint keeps an outer transaction usable.
         with transaction.atomic():
             return Company.objects.create(
                 ruc=ruc, legal_name=legal_name, address=address, representative=person
@@ -108,9 +106,9 @@ def invite_colleague(
     *, company: Company, email: str, by: User, now: datetime
 ) -> CompanyMember:
     """Record the invitation and email the colleague a signed one-time link."""
+    # Stored lowercased, so the unique (company, email) constraint answers
+    # for an address invited before or by a parallel request.
     email = email.strip().lower()
-    if company.members.filter(email__iexact=email).exists():
-        raise CompanyError(_("This email has already been invited."))
     try:
         with transaction.atomic():
             member = CompanyMember.objects.create(
