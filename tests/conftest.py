@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from datetime import timedelta
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
@@ -27,6 +22,7 @@ from tests.factories import (
     grant,
     organisation,
 )
+from tests.production.stack import RedisServer, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -228,31 +224,7 @@ def cohort(trainer, course):
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """The URL of a Redis of this test run's own, never the shared one."""
-    if shutil.which("redis-server") is None:
-        pytest.fail(
-            "redis-server is not on PATH: run the README's test command, "
-            "`bash scripts/test.sh`, which installs it with apt-get.",
-            pytrace=False,
-        )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        + ["--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    # Redis takes a moment to listen; it answers within a few tries.
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        server.kill()
-        raise RuntimeError(f"redis-server did not start on port {port}")
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait()
+    server = RedisServer(free_port(), tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.kill()

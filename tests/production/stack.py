@@ -190,9 +190,10 @@ class RedisServer:
     def start(self) -> None:
         program = shutil.which("redis-server")
         if program is None:
-            raise RuntimeError(
-                "redis-server not found: the stack tests start one of their "
-                "own (apt-get install redis-server)."
+            pytest.fail(
+                "redis-server is not on PATH: run the README's test command, "
+                "`bash scripts/test.sh`, which installs it with apt-get.",
+                pytrace=False,
             )
         # Nothing persists: a restart loses every queued job, as a crash of
         # a Redis kept only in memory would.
