@@ -17,7 +17,6 @@ from functools import partial
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
-from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -38,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.attendance import with_attended, with_rates
+from lms.invitations import open_account
 from lms.learning import enrol
 from lms.models import (
     Attempt,
@@ -314,23 +314,9 @@ def _open_account(placement: Placement) -> None:
         first_names=listed.first_names,
         last_names=listed.last_names,
     )
-    user = User(
-        email=placement.email,
-        first_name=person.first_names,
-        last_name=person.last_names,
-    )
-    user.username = generate_unique_username(
-        [user.first_name, user.last_name, user.email, "user"]
-    )
-    user.set_unusable_password()
-    user.save()
     # Unverified: the invitation only sets a password; allauth asks the
     # person to confirm the address at their first login.
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=False, primary=True
-    )
-    person.user = user
-    person.save(update_fields=["user"])
+    open_account(person, placement.email, password=None, verified=False)
     placement.person = person
 
 

@@ -141,17 +141,29 @@ def accept_invitation(*, staff: StaffMember, password: str) -> User:
         raise InvitationError(_("This invitation has already been used."))
     if email_has_account(staff.email):
         raise InvitationError(_("An account with this email already exists."))
-    user = new_account(staff)
+    # The link reached this inbox, which proves the address as allauth's
+    # confirmation email would.
+    return open_account(person, staff.email, password=password, verified=True)
+
+
+def open_account(
+    person: Person, email: str, *, password: str | None, verified: bool
+) -> User:
+    """Open an account for `person`, named as recorded, and link it.
+
+    Without a password it cannot log in until the person sets one through a
+    reset link; `verified` says whether the address is already proven.
+    """
+    user = User(email=email, first_name=person.first_names, last_name=person.last_names)
     user.username = generate_unique_username(
         [user.first_name, user.last_name, user.email, "user"]
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.save()
-    # The link reached this inbox, which proves the address as allauth's
-    # confirmation email would.
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     person.user = user
     person.save(update_fields=["user"])
     return user
