@@ -18,6 +18,7 @@ from tests.lms.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)
+    joined_member,
     person_with_account,
     representative_fixture,  # noqa: F401 (fixture)
     ruc,
@@ -132,15 +133,7 @@ def test_an_unknown_ruc_is_not_found(client, db):
 
 
 def test_the_representative_sees_members_and_the_invite_form(rep_client, company):
-    colleague = person_with_account()
-    CompanyMember.objects.create(
-        company=company,
-        email="colega@empresa.pe",
-        invited_at=EARLIER,
-        invited_by=company.representative.user,
-        person=colleague,
-        joined_at=EARLIER,
-    )
+    joined_member(company, person_with_account(email="colega@empresa.pe"))
     html = rep_client.get(reverse("companies:detail", args=[company.ruc])).content
     assert b"colega@empresa.pe" in html
     assert reverse("companies:invite", args=[company.ruc]).encode() in html
@@ -152,14 +145,7 @@ def test_the_company_page_has_a_fixed_query_count(
 ):
     for number in range(1, size + 1):
         certificate(company, business_course, number)
-        CompanyMember.objects.create(
-            company=company,
-            email=f"c{number}@empresa.pe",
-            invited_at=EARLIER,
-            invited_by=company.representative.user,
-            person=person_with_account(),
-            joined_at=EARLIER,
-        )
+        joined_member(company, person_with_account())
     with django_assert_max_num_queries(12):
         response = rep_client.get(reverse("companies:detail", args=[company.ruc]))
     assert response.status_code == 200
@@ -310,13 +296,6 @@ def test_the_company_page_query_count_does_not_grow(
     for number in range(1, 6):
         certificate(company, business_course, number)
         colleague = person_with_account()
-        CompanyMember.objects.create(
-            company=company,
-            email=f"c{number}@empresa.pe",
-            invited_at=EARLIER,
-            invited_by=company.representative.user,
-            person=colleague,
-            joined_at=EARLIER,
-        )
+        joined_member(company, colleague)
         completion(colleague.user, business_course, at=EARLIER)
     assert queries() == small
