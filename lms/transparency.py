@@ -35,10 +35,12 @@ SMALL_GROUP = 5
 FEWER_THAN_FIVE = "<5"
 MONTHS = 12
 CACHE_SECONDS = 24 * 60 * 60
-# Induction assignments: of the active requirements of courses for every
-# public servant, neither waived nor closed (the person left or moved on).
+# Induction assignments: the first cycle (a renewal is not an induction) of
+# the active requirements of courses for every public servant, neither
+# waived nor closed (the person left or moved on).
 INDUCTION = (
-    Q(requirement__is_active=True)
+    Q(cycle=1)
+    & Q(requirement__is_active=True)
     & (
         Q(requirement__course__audience=Audience.PUBLIC_SERVANTS)
         | Q(requirement__course__mandatory_for_staff=True)
@@ -138,15 +140,13 @@ def _people_by_top_unit(assignments: QuerySet[Assignment]) -> dict[str, tuple]:
 def _units(*, today: date) -> list[UnitFigure]:
     """Induction on time per organic unit: people due by today, or done early.
 
-    Only the first cycle is the induction; a renewal is not. Staff who left
-    are not counted.
+    Staff who left are not counted.
     """
     counts = _people_by_top_unit(
         Assignment.objects.filter(
             INDUCTION,
             active_staff_q(today=today, prefix="staff__"),
             Q(due_on__lte=today) | Q(completed_on__isnull=False),
-            cycle=1,
         )
     )
     figures = []

@@ -147,7 +147,7 @@ def build_dataset(*, catalogue, integrity_officer, scale: int = 1) -> Dataset:
             build.inducted(units["a1"], induction, due_on=due)
         build.inducted(units["a"], induction, due_on=due)
         build.inducted(units["a"], induction, due_on=due, late_by=3)
-        # Not counted: not due yet; left; waived; a renewal cycle.
+        # Not counted: not due yet; left (a renewal: see its own test).
         build.inducted(
             units["a"], induction, due_on=today + timedelta(days=9), done=False
         )
@@ -258,6 +258,29 @@ def test_a_group_of_four_is_fewer_than_five(dataset):
     ppr = by_code(figures.units)["PPR"]
     assert (ppr.due, ppr.on_time, ppr.on_time_share) == (None, None, None)
     assert figures.champions == []
+
+
+def test_a_late_renewal_is_not_a_late_induction(dataset):
+    induction = (
+        Assignment.objects.filter(
+            staff__unit=dataset.units["c"], requirement__senior_officials_only=False
+        )
+        .select_related("staff", "requirement")
+        .first()
+    )
+    renewal_due = induction.due_on + timedelta(days=20)
+    Assignment.objects.create(
+        staff=induction.staff,
+        requirement=induction.requirement,
+        cycle=2,
+        due_on=renewal_due,
+        completed_on=renewal_due + timedelta(days=3),
+    )
+
+    figures = transparency.compute_figures(today=dataset.today)
+
+    assert by_code(figures.units)["PPR"].on_time == 5
+    assert [champion.code for champion in figures.champions] == ["PPR"]
 
 
 def test_officials_trainers_and_certificates(dataset):
