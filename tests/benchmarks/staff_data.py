@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,6 +44,8 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
+# The staff benchmarks' clock (frozen by tests/benchmarks/conftest.py's `frozen`).
+NOW = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("America/Lima"))
 # Hire dates cycle over this many days before today: about 3 % of the staff
 # are new hires of the last 30 days.
 HIRE_SPREAD_DAYS = 1000

@@ -19,18 +19,21 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.models import Role
-from tests.benchmarks.staff_data import HIRE_SPREAD_DAYS, build_staff_data, rolled_back
+from tests.benchmarks.staff_data import (
+    HIRE_SPREAD_DAYS,
+    NOW,
+    build_staff_data,
+    rolled_back,
+)
 from tests.factories import UserFactory, grant
 from tests.lms.test_hr_report_queries import EXPORT, PAGES
 
@@ -39,16 +42,9 @@ pytestmark = pytest.mark.benchmark
 STAFF = 50_000
 REQUIREMENTS = 5
 ROUNDS = 5
-NOW = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("America/Lima"))
 TODAY = NOW.date()
 # The flat-memory check: a list ten times longer may not need much more.
 MEMORY_GROWTH_ALLOWED = 1.5
-
-
-@pytest.fixture(scope="module")
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -26,20 +24,13 @@ from django.test import Client
 from django.urls import reverse
 
 from lms.transparency import compute_figures
-from tests.benchmarks.staff_data import build_staff_data, rolled_back
+from tests.benchmarks.staff_data import NOW, build_staff_data, rolled_back
 
 pytestmark = pytest.mark.benchmark
 
 STAFF = 50_000
 ROUNDS = 5
-NOW = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("America/Lima"))
 FIGURE_QUERIES = 8
-
-
-@pytest.fixture(scope="module")
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture(scope="module")
