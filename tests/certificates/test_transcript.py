@@ -5,7 +5,6 @@ Needs Debian's poppler-utils (pdftotext). WeasyPrint is never mocked.
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from tests.factories import (
     UserFactory,
     grant,
 )
+from tests.pdf import pdf_text
 
 LIMA = ZoneInfo("America/Lima")
 
@@ -32,16 +32,6 @@ LIMA = ZoneInfo("America/Lima")
 def frozen_today():
     with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=LIMA), tick=False):
         yield
-
-
-def pdf_text(pdf: bytes, folder) -> str:
-    """Return the PDF's text with every run of whitespace made one space."""
-    path = folder / "transcript.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -83,13 +73,11 @@ def transcript(client, user, staff):
 
 
 @pytest.mark.django_db
-def test_transcript_lists_courses_certificates_and_assignments(
-    client, hr_a, holder, tmp_path
-):
+def test_transcript_lists_courses_certificates_and_assignments(client, hr_a, holder):
     response = transcript(client, hr_a, holder["staff"])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content)
     assert "Rosa Elena Quispe Huamán" in text
     assert "Inducción" in text
     assert "Contrataciones públicas" in text
@@ -101,21 +89,21 @@ def test_transcript_lists_courses_certificates_and_assignments(
 
 
 @pytest.mark.django_db
-def test_transcript_shows_the_document_masked(client, hr_a, holder, tmp_path):
-    text = pdf_text(transcript(client, hr_a, holder["staff"]).content, tmp_path)
+def test_transcript_shows_the_document_masked(client, hr_a, holder):
+    text = pdf_text(transcript(client, hr_a, holder["staff"]).content)
     assert "*****604" in text
     assert "42388604" not in text
 
 
 @pytest.mark.django_db
-def test_transcript_gives_each_certificates_status(client, hr_a, holder, tmp_path):
+def test_transcript_gives_each_certificates_status(client, hr_a, holder):
     revoke(
         certificate=holder["revoked"],
         reason=RevocationReason.ISSUED_IN_ERROR,
         by=hr_a,
         now=timezone.now(),
     )
-    text = pdf_text(transcript(client, hr_a, holder["staff"]).content, tmp_path)
+    text = pdf_text(transcript(client, hr_a, holder["staff"]).content)
     valid, revoked = holder["valid"], holder["revoked"]
     assert f"{valid.code} Inducción 20/03/2026" in text
     assert f"{valid.code} Inducción 20/03/2026 – {Status.VALID.label}" in text

@@ -35,6 +35,7 @@ from tests.factories import (
     single_choice,
     true_false,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +49,6 @@ EXPLANATIONS = [
 ]
 FEEDBACK = "Solo la guía comenta que aceptar compromete su imparcialidad"
 RECOMMENDED_FEEDBACK = "Solo la guía comenta que rechazar es lo correcto"
-
-
-def pdf_text(pdf: bytes) -> str:
-    """Return the PDF's text with every run of whitespace made one space."""
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.split())
 
 
 def image_count(pdf: bytes) -> int:
