@@ -95,7 +95,8 @@ class RevocationReason(models.TextChoices):
 
 class CertificateQuerySet(models.QuerySet):
     def for_person(self, person: Person) -> CertificateQuerySet:
-        return self.filter(person=person)
+        """The person's own: not those issued to a company they represent."""
+        return self.filter(person=person, company=None)
 
     def undelivered(self) -> CertificateQuerySet:
         """Certificates in force whose PDF and e-mail have not gone out yet."""

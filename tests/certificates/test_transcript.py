@@ -16,7 +16,7 @@ from django.utils import timezone
 from certificates.issuance import issue_certificate
 from certificates.models import RevocationReason, Status
 from certificates.revocation import revoke
-from lms.models import Assignment, Completion, Enrolment, Person, Role
+from lms.models import Assignment, Company, Completion, Enrolment, Person, Role
 from tests.factories import (
     CoursePageFactory,
     StaffMemberFactory,
@@ -109,6 +109,32 @@ def test_transcript_gives_each_certificates_status(client, hr_a, holder):
     assert f"{valid.code} Inducción 20/03/2026 – {Status.VALID.label}" in text
     assert f"{revoked.code} Ética pública 01/06/2025" in text
     assert str(Status.REVOKED.label) in text
+
+
+@pytest.mark.django_db
+def test_a_company_the_person_represents_keeps_its_certificate_off_it(
+    client, hr_a, holder, catalogue
+):
+    person = holder["staff"].person
+    company = Company.objects.create(
+        ruc="20601234565",
+        legal_name="Cafés Especiales de Jaén S.A.C.",
+        address="Jaén",
+        representative=person,
+    )
+    business = CoursePageFactory(parent=catalogue, title="Empresa por la Integridad")
+    firms = issue_certificate(
+        person=person,
+        company=company,
+        course=business,
+        issued_on=date(2026, 4, 1),
+        score=None,
+    )
+
+    text = pdf_text(transcript(client, hr_a, holder["staff"]).content)
+
+    assert holder["valid"].code in text
+    assert firms.code not in text
 
 
 @pytest.mark.django_db
