@@ -25,7 +25,10 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 1
 fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-target="."
-[ -n "$extras" ] && target=".[$extras]"
-.venv/bin/python -m pip install --quiet --editable "$target"
+.venv/bin/python -m pip install --quiet "pip==26.3"
+# Exactly the versions CI tested, checked against their hashes (bash
+# scripts/lock.sh refreshes the lock files); then the project itself.
+lock=requirements/main.txt
+[ "$extras" = test ] && lock=requirements/test.txt
+.venv/bin/python -m pip install --quiet --require-hashes --requirement "$lock"
+.venv/bin/python -m pip install --quiet --no-deps --editable .

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Chromium for the browser test, gettext for
 # the translation check, poppler-utils to read rendered PDFs), check the
-# installed packages for known vulnerabilities, and run the whole suite. Extra
-# arguments go to pytest.
+# installed packages for known vulnerabilities, check lint, formatting and
+# migrations, and run the whole suite. Extra arguments go to pytest.
 # Uses SQLite unless DATABASE_URL points at PostgreSQL (as .ci/run does).
 # PIP_AUDIT=off skips the vulnerability check, saying so.
 set -euo pipefail
@@ -29,5 +29,10 @@ else
   rm -f "$audit_report"
   [ "$audit_status" -eq 0 ] || exit "$audit_status"
 fi
+
+# Lint and formatting as CI holds them, and no model change without its migration.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check --quiet .
+DJANGO_SETTINGS_MODULE=lms.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 
 exec .venv/bin/python -m pytest "$@"
