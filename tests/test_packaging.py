@@ -44,7 +44,7 @@ def imported_top_level_modules() -> set[str]:
 
 
 def test_every_package_the_code_imports_is_declared():
-    """A package reached only through another's dependencies can vanish in an upgrade."""
+    """A package reached only through another's dependencies can vanish."""
     owners = packages_distributions()
     direct = declared()
     undeclared = {
@@ -75,5 +75,5 @@ def test_every_pin_carries_its_hash():
     for lock in ("main.txt", "test.txt"):
         text = (ROOT / "requirements" / lock).read_text()
         blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 2)[2])
-        unhashed = [block.split()[0] for block in blocks if "--hash=sha256:" not in block]
+        unhashed = [b.split()[0] for b in blocks if "--hash=sha256:" not in b]
         assert unhashed == [], f"requirements/{lock}"
