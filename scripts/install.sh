@@ -7,8 +7,17 @@ cd "$(dirname "$0")/.."
 extras="${1:-}"
 shift || true
 
+python=${PYTHON:-python3}
+packages=("$@")
+# A brand-new machine may have no Python, or one without venv: Debian's
+# (3.11 on bookworm) then serves.
+if ! "$python" -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  python=python3
+  packages+=(python3 python3-venv)
+fi
+
 missing=()
-for package in "$@"; do
+for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -19,7 +28,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "Python 3.11 or newer is needed (found $("$python" --version))." >&2
   exit 1
