@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from courses.models import Audience, CoursePage
@@ -212,11 +213,14 @@ def approve_company(
     event = "company_corrected_and_approved" if corrected else "company_approved"
     extra = {"corrected": corrected} if corrected else {}
     audit(event, user=by, company_id=current.pk, ruc=current.ruc, **extra)
-    rivals = Company.objects.select_for_update().filter(
+    _tell_representative(current)
+    rivals = Company.objects.select_for_update(of=("self",)).filter(
         ruc=current.ruc, status=CompanyStatus.PENDING
     )
-    reason = _("The integrity office approved another representative for this RUC.")
-    for rival in rivals.exclude(pk=current.pk):
+    # Kept in the site's language: the representatives read it in Spanish.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The integrity office approved another representative for this RUC.")
+    for rival in rivals.exclude(pk=current.pk).select_related("representative__user"):
         _reject(rival, reason=reason, by=by, now=now)
     transaction.on_commit(
         partial(company_approved.send, sender=Company, company=current)
@@ -239,7 +243,12 @@ def reject_company(
 
 def _to_review(company: Company) -> Company:
     """Return the request locked, refusing one not awaiting a decision."""
-    current = Company.objects.select_for_update().get(pk=company.pk)
+    current = (
+        # Only the company's row: PostgreSQL locks no nullable side of a join.
+        Company.objects.select_for_update(of=("self",))
+        .select_related("representative__user")
+        .get(pk=company.pk)
+    )
     if current.status != CompanyStatus.PENDING:
         raise CompanyError(_("This request was already reviewed."))
     if not current.proof:
@@ -262,6 +271,17 @@ def _reject(company: Company, *, reason: str, by: User, now: datetime) -> None:
         update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason"]
     )
     audit("company_rejected", user=by, company_id=company.pk, ruc=company.ruc)
+    _tell_representative(company)
+
+
+def _tell_representative(company: Company) -> None:
+    """E-mail the representative the decision, once it is committed."""
+    link = site_url() + reverse("companies:detail", args=[company.ruc])
+    subject, body = render_email(
+        "company_review", {"company": company, "link": link, "site_url": site_url()}
+    )
+    address = company.representative.user.email
+    transaction.on_commit(partial(send_email.enqueue, address, subject, body))
 
 
 def represented_by(user: User) -> QuerySet[Company]:

@@ -249,6 +249,36 @@ def test_a_rejection_shows_its_reason_and_takes_a_new_proof(
     assert "En revisión" in client.get(PAGE).content.decode()
 
 
+def test_the_representatives_are_told_the_decision_by_email(
+    stranger_request,
+    integrity_officer,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    real = request_by(person_with_account(email="gerente@minera.pe"))
+    with django_capture_on_commit_callbacks(execute=True):
+        companies.approve_company(
+            company=real, by=integrity_officer, now=timezone.now()
+        )
+    sent = {message.to[0]: message for message in mailoutbox}
+    assert "aprobada" in sent["gerente@minera.pe"].subject
+    rejected = sent["impostor@example.pe"]
+    assert "rechazada" in rejected.subject
+    assert "aprobó a otro representante para este RUC" in rejected.body
+    assert PAGE in rejected.body
+
+
+def test_the_officer_finds_the_requests_in_review(officer_client, stranger_request):
+    html = officer_client.get(reverse("lms_companies:index")).content.decode()
+    assert stranger_request.legal_name in html
+    assert reverse("lms_companies:approve", args=[stranger_request.pk]) in html
+    page = officer_client.get(
+        reverse("lms_companies:approve", args=[stranger_request.pk])
+    ).content.decode()
+    assert reverse("lms_companies:proof", args=[stranger_request.pk]) in page
+    assert stranger_request.representative.document_number in page
+
+
 def test_a_rejection_needs_a_reason(officer_client, stranger_request):
     response = decide(officer_client, "reject", stranger_request, {"reason": "  "})
     assert response.status_code == 400
