@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from certificates.delivery import store_pdf
@@ -13,7 +14,8 @@ from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
 from courses.dates import add_months
 from courses.models import CoursePage
-from lms.models import Company, Person, User
+from lms.companies import approve_company, register_company
+from lms.models import Company, Person, ProofKind, User
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def ensure_demo_certificates(
                 )
         store_without_email(certificate, now=now)
         shown.append((demo.state, certificate.code))
-    company = ensure_demo_company(now=now)
+    company = ensure_demo_company(now=now, approved_by=revoked_by)
     if company:
         shown.append(("empresa", company.code))
     return shown
@@ -104,6 +106,15 @@ DEMO_COMPANY = {
     "legal_name": "Cafés Especiales de Jaén S.A.C.",
     "address": "Av. Pakamuros 845, Jaén, Cajamarca",
 }
+
+
+# A one-page PDF standing for the firm's ficha RUC: the demo's proof.
+DEMO_PROOF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def store_without_email(certificate: Certificate, *, now: datetime) -> None:
@@ -118,20 +129,29 @@ def store_without_email(certificate: Certificate, *, now: datetime) -> None:
         certificate.save(update_fields=["delivered_at"])
 
 
-def ensure_demo_company(*, now: datetime) -> Certificate | None:
-    """Register the business representative's firm and its certificate, once.
+def ensure_demo_company(*, now: datetime, approved_by: User) -> Certificate | None:
+    """Register the business representative's firm, approved, and its certificate.
 
-    The firm's certificate was earned a month ago, so it is valid while the
-    representative's own one is about to expire: the registry shows both.
+    The firm's proof of representation is a demo ficha RUC, approved by
+    `approved_by`. Its certificate was earned a month ago, so it is valid
+    while the representative's own one is about to expire: the registry
+    shows both.
     """
     course = CoursePage.objects.filter(slug=REPRESENTATIVE.course_slug).first()
     person = Person.objects.filter(user__email=REPRESENTATIVE.holder_email).first()
     if course is None or person is None:
         return None
     today = timezone.localdate(now)
-    company, _created = Company.objects.get_or_create(
-        ruc=DEMO_COMPANY["ruc"], defaults={**DEMO_COMPANY, "representative": person}
+    company = Company.objects.filter(ruc=DEMO_COMPANY["ruc"], representative=person)
+    company = company.first() or register_company(
+        user=person.user,
+        **DEMO_COMPANY,
+        proof=ContentFile(DEMO_PROOF, name="ficha-ruc.pdf"),
+        proof_kind=ProofKind.RUC_RECORD,
+        now=now,
     )
+    if not company.is_approved:
+        company = approve_company(company=company, by=approved_by, now=now)
     certificate = Certificate.objects.filter(company=company, course=course).first()
     if certificate is None:
         certificate = issue_certificate(

@@ -18,7 +18,7 @@ from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import queue_delivery
 from courses.models import CoursePage
 from lms.audit import audit
-from lms.companies import companies_ready
+from lms.companies import companies_ready, courses_ready
 from lms.models import (
     Company,
     Completion,
@@ -77,8 +77,13 @@ def issue_certificate(
     is returned as it is, unless a new completion renews it within its last
     weeks (the renewal window); otherwise the next period's certificate is
     created. Two completions racing here meet the unique (holder, course,
-    period) constraint and both get the same one.
+    period) constraint and both get the same one. A company holds none until
+    the integrity officer has approved its representative.
     """
+    if company is not None and not company.is_approved:
+        raise ValueError(
+            _("A company holds no certificate until its representative is approved.")
+        )
     same_holder = held_by(person=person, company=company, course=course)
     latest = same_holder.order_by("-period").first()
     if latest and latest.covers(issued_on) and not latest.revoked_at:
@@ -187,6 +192,20 @@ def issue_company_certificates(completion: Completion) -> list[Certificate]:
             score=None,
         )
         for company in companies_ready(completion=completion, today=issued_on)
+    ]
+
+
+def issue_on_approval(company: Company, *, issued_on: date) -> list[Certificate]:
+    """Issue the certificates an approved company earned while in review."""
+    return [
+        issue_certificate(
+            person=company.representative,
+            company=company,
+            course=course,
+            issued_on=issued_on,
+            score=None,
+        )
+        for course in courses_ready(company=company, today=issued_on)
     ]
 
 

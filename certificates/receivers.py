@@ -1,8 +1,13 @@
 from django.dispatch import receiver
+from django.utils import timezone
 
-from certificates.issuance import issue_company_certificates, issue_for_completion
+from certificates.issuance import (
+    issue_company_certificates,
+    issue_for_completion,
+    issue_on_approval,
+)
 from certificates.tasks import queue_delivery
-from lms.signals import course_completed
+from lms.signals import company_approved, course_completed
 
 
 @receiver(course_completed)
@@ -12,3 +17,10 @@ def issue_on_completion(sender, completion, **kwargs) -> None:
     # Of a business course, it may also complete what a company needs.
     for company_certificate in issue_company_certificates(completion):
         queue_delivery(company_certificate.pk)
+
+
+@receiver(company_approved)
+def issue_on_company_approval(sender, company, **kwargs) -> None:
+    # Completions earned while the company was in review count now.
+    for certificate in issue_on_approval(company, issued_on=timezone.localdate()):
+        queue_delivery(certificate.pk)

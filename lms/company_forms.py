@@ -1,13 +1,41 @@
-"""Forms of the company pages: registering a company, inviting a colleague."""
+"""Forms of the company pages: registering a company, its proof, inviting."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.companies import CompanyError, proof_extension
 from lms.identity import normalise_ruc
-from lms.models import Company
+from lms.models import Company, ProofKind
 
 
-class CompanyForm(forms.ModelForm):
+class ProofForm(forms.Form):
+    proof_kind = forms.ChoiceField(
+        label=_("Proof of representation"),
+        choices=ProofKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A vigencia de poder from SUNARP naming you, or the company's ficha "
+            "RUC from SUNAT listing you as its legal representative."
+        ),
+    )
+    proof = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, JPEG or PNG, up to 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.png"}
+        ),
+    )
+
+    def clean_proof(self):
+        proof = self.cleaned_data["proof"]
+        try:
+            proof_extension(proof)
+        except CompanyError as error:
+            raise forms.ValidationError(str(error), code="invalid_proof") from error
+        return proof
+
+
+class CompanyForm(ProofForm, forms.ModelForm):
     # A plain field: the model's validator would repeat normalise_ruc's
     # message with a vaguer one.
     ruc = forms.CharField(

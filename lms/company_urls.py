@@ -12,4 +12,9 @@ urlpatterns = [
     path("empresas/unirse/<str:token>/", company_views.join, name="join"),
     path("empresas/<str:ruc>/", company_views.detail, name="detail"),
     path("empresas/<str:ruc>/invitar/", company_views.invite, name="invite"),
+    path(
+        "empresas/<str:ruc>/representacion/",
+        company_views.upload_proof,
+        name="upload_proof",
+    ),
 ]

@@ -3,39 +3,79 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import Certificate
 from lms import companies
-from lms.company_forms import CompanyForm, InviteForm
+from lms.company_forms import CompanyForm, InviteForm, ProofForm
 from lms.models import Company
 
 REGISTRY_PAGE_SIZE = 25
 
 
+def _proof_too_large(request: HttpRequest) -> bool:
+    """Whether the body is too large to hold a proof, known from its length."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    # Room for the form's other fields and the multipart boundaries.
+    return length > companies.MAX_PROOF_BYTES + 64 * 1024
+
+
+def refuse_large_uploads(view):
+    """Refuse an oversized proof before any of the body is read.
+
+    CsrfViewMiddleware reads the POST, and so the whole upload, to find its
+    token: the view is exempt from the middleware and protected here, after
+    the length check. A refusal changes nothing, so it needs no token.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and _proof_too_large(request):
+            messages.error(request, companies.proof_too_large())
+            if "ruc" in kwargs:
+                return redirect("companies:detail", ruc=kwargs["ruc"])
+            return redirect(request.path)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@refuse_large_uploads
 def register(request: HttpRequest) -> HttpResponse:
-    form = CompanyForm(request.POST or None)
+    form = CompanyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = companies.register_company(user=request.user, **form.cleaned_data)
+            company = companies.register_company(
+                user=request.user, now=timezone.now(), **form.cleaned_data
+            )
         except companies.CompanyError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
                 request,
-                _("%(name)s is registered; you are its representative.")
+                _(
+                    "%(name)s is registered and in review: the integrity office "
+                    "checks your proof of representation."
+                )
                 % {"name": company.legal_name},
             )
             return redirect("companies:detail", ruc=company.ruc)
@@ -55,7 +95,10 @@ def _certificate_rows(company: Company) -> list[dict]:
 
 
 def _render_detail(
-    request: HttpRequest, company: Company, invite_form: InviteForm | None = None
+    request: HttpRequest,
+    company: Company,
+    invite_form: InviteForm | None = None,
+    proof_form: ProofForm | None = None,
 ) -> HttpResponse:
     is_representative = company.is_represented_by(request.user)
     context = {
@@ -63,6 +106,8 @@ def _render_detail(
         "certificates": _certificate_rows(company),
         "is_representative": is_representative,
     }
+    if is_representative and company.awaits_proof():
+        context["proof_form"] = proof_form or ProofForm()
     if is_representative:
         context["members"] = company.members.select_related("person").order_by("email")
         context["invite_form"] = invite_form or InviteForm()
@@ -72,11 +117,16 @@ def _render_detail(
     return render(request, "lms/companies/detail.html", context)
 
 
-def _company(ruc: str) -> Company:
+def _company(request: HttpRequest, ruc: str) -> Company:
+    company = companies.for_page(request.user, ruc)
+    if company is None:
+        raise Http404
+    return company
+
+
+def _own_company(request: HttpRequest, ruc: str) -> Company:
     return get_object_or_404(
-        Company.objects.select_related("representative").prefetch_related(
-            "certificates"
-        ),
+        companies.represented_by(request.user).select_related("representative"),
         ruc=ruc,
     )
 
@@ -84,16 +134,38 @@ def _company(ruc: str) -> Company:
 # The company page and the registry name each company's representative.
 @never_cache
 def detail(request: HttpRequest, ruc: str) -> HttpResponse:
-    return _render_detail(request, _company(ruc))
+    return _render_detail(request, _company(request, ruc))
+
+
+@login_required
+@require_POST
+@refuse_large_uploads
+def upload_proof(request: HttpRequest, ruc: str) -> HttpResponse:
+    """Take the representative's proof again, after a rejection or none yet."""
+    company = _own_company(request, ruc)
+    form = ProofForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            companies.resubmit_proof(
+                company=company,
+                by=request.user,
+                now=timezone.now(),
+                **form.cleaned_data,
+            )
+        except companies.CompanyError as error:
+            messages.warning(request, str(error))
+        else:
+            messages.success(
+                request, _("Your proof is in review by the integrity office.")
+            )
+        return redirect("companies:detail", ruc=company.ruc)
+    return _render_detail(request, _company(request, ruc), proof_form=form)
 
 
 @login_required
 @require_POST
 def invite(request: HttpRequest, ruc: str) -> HttpResponse:
-    company = get_object_or_404(
-        companies.represented_by(request.user).select_related("representative"),
-        ruc=ruc,
-    )
+    company = _own_company(request, ruc)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -112,7 +184,7 @@ def invite(request: HttpRequest, ruc: str) -> HttpResponse:
                 % {"email": form.cleaned_data["email"]},
             )
         return redirect("companies:detail", ruc=company.ruc)
-    return _render_detail(request, _company(ruc), invite_form=form)
+    return _render_detail(request, _company(request, ruc), invite_form=form)
 
 
 @require_http_methods(["GET", "POST"])

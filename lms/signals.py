@@ -5,3 +5,7 @@ from django.dispatch import Signal
 #: Sent after the transaction that records a completion commits.
 #: Arguments: ``completion`` (lms.models.Completion).
 course_completed = Signal()
+
+#: Sent after the transaction that approves a company's representative
+#: commits. Arguments: ``company`` (lms.models.Company).
+company_approved = Signal()

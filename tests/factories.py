@@ -21,6 +21,8 @@ from lms.learning import complete_lesson
 from lms.models import (
     Cohort,
     CohortSession,
+    Company,
+    CompanyStatus,
     Completion,
     Enrolment,
     Organisation,
@@ -269,6 +271,13 @@ def completion(user: User, course: CoursePage, *, at: datetime) -> Completion:
     """Return a completion of `course` by `user` at `at`, as if earned online."""
     enrolment, _created = Enrolment.objects.get_or_create(user=user, course=course)
     return Completion.objects.create(enrolment=enrolment, completed_at=at, score=90)
+
+
+def approved_company(**fields) -> Company:
+    """Return a company whose representative the integrity officer approved."""
+    return Company.objects.create(
+        status=CompanyStatus.APPROVED, reviewed_at=timezone.now(), **fields
+    )
 
 
 def certified_trainer(

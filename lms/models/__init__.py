@@ -10,7 +10,12 @@ from lms.models.cohorts import (
     Province,
     TrainerCertification,
 )
-from lms.models.companies import Company, CompanyMember
+from lms.models.companies import (
+    Company,
+    CompanyMember,
+    CompanyStatus,
+    ProofKind,
+)
 from lms.models.learning import (
     Attempt,
     Completion,
@@ -57,6 +62,8 @@ __all__ = [
     "ClosedReason",
     "Company",
     "CompanyMember",
+    "CompanyStatus",
+    "ProofKind",
     "Completion",
     "DueDateExtension",
     "Enrolment",

@@ -25,7 +25,7 @@ from lms.models import Company, CompanyMember, Enrolment, Person
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 from tests.certificates.test_credentials import payload_of
 from tests.certificates.test_pdf import pdf_text, poppler, saved
-from tests.factories import UserFactory
+from tests.factories import UserFactory, approved_company
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def business_course(course) -> CoursePage:
 @pytest.fixture
 def company(person) -> Company:
     """The learner (Rosa, with her DNI) represents the company."""
-    return Company.objects.create(
+    return approved_company(
         ruc=RUC,
         legal_name=LEGAL_NAME,
         address="Jr. Amazonas 123, San Ignacio",

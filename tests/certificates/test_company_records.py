@@ -10,7 +10,7 @@ from django.db import IntegrityError
 
 from certificates.models import Certificate
 from lms.models import Company, Person
-from tests.factories import UserFactory
+from tests.factories import UserFactory, approved_company
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def company(db):
     person = Person.objects.for_user(UserFactory(email="gerente@empresa.pe"))
-    return Company.objects.create(
+    return approved_company(
         ruc="20512333797",
         legal_name="Cafetalera San Ignacio S.A.C.",
         address="Jr. Amazonas 123, San Ignacio",

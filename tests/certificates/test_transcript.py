@@ -16,11 +16,12 @@ from django.utils import timezone
 from certificates.issuance import issue_certificate
 from certificates.models import RevocationReason, Status
 from certificates.revocation import revoke
-from lms.models import Assignment, Company, Completion, Enrolment, Person, Role
+from lms.models import Assignment, Completion, Enrolment, Person, Role
 from tests.factories import (
     CoursePageFactory,
     StaffMemberFactory,
     UserFactory,
+    approved_company,
     grant,
 )
 from tests.pdf import pdf_text
@@ -116,7 +117,7 @@ def test_a_company_the_person_represents_keeps_its_certificate_off_it(
     client, hr_a, holder, catalogue
 ):
     person = holder["staff"].person
-    company = Company.objects.create(
+    company = approved_company(
         ruc="20601234565",
         legal_name="Cafés Especiales de Jaén S.A.C.",
         address="Jaén",

@@ -24,11 +24,12 @@ from django.utils import timezone
 
 from certificates.issuance import issue_certificate, issue_for_completion
 from courses.importing import import_course
-from lms.models import Company, Enrolment, JoinedVia, Participant, Person
+from lms.models import Enrolment, JoinedVia, Participant, Person
 from tests.e2e.conftest import open_page
 from tests.factories import (
     StaffMemberFactory,
     UserFactory,
+    approved_company,
     certified_trainer,
     cohort_with_sessions,
     completion,
@@ -210,7 +211,7 @@ def hostile_site(catalogue, units, hr_a, integrity_officer, trainer_course):
         completion=passed,
     )
     certificate = issue_for_completion(passed)
-    company = Company.objects.create(
+    company = approved_company(
         ruc=RUC,
         legal_name=hostile("Empresa"),
         address=hostile("Dirección"),

@@ -40,8 +40,8 @@ from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
 from courses.models import Audience, CoursePage
 from lms.completions import record_completion
-from lms.models import Company, CompanyMember, Enrolment, Person
-from tests.factories import UserFactory
+from lms.models import CompanyMember, Enrolment, Person
+from tests.factories import UserFactory, approved_company
 
 # The archive is read by another process, so the data must be committed;
 # serialized_rollback restores the rows Wagtail's migrations create.
@@ -146,7 +146,7 @@ def issued(media_root, keys_dir, course, learner) -> dict[str, Certificate]:
         first_names="Rosa Elena",
         last_names="Quispe Huamán",
     )
-    company = Company.objects.create(
+    company = approved_company(
         ruc="20512333797",
         legal_name="Cafetalera San Ignacio S.A.C.",
         address="Jr. Amazonas 123, San Ignacio",

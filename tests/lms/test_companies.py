@@ -7,14 +7,21 @@ from datetime import date, datetime
 
 import pytest
 from django.core import mail, signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from stdnum.pe import ruc as stdnum_ruc
 
 from courses.models import Audience
 from lms import companies
 from lms.company_forms import CompanyForm
-from lms.models import Company, CompanyMember, Enrolment
-from tests.factories import CoursePageFactory, PersonFactory, UserFactory, completion
+from lms.models import Company, CompanyMember, Enrolment, ProofKind
+from tests.factories import (
+    CoursePageFactory,
+    PersonFactory,
+    UserFactory,
+    approved_company,
+    completion,
+)
 
 TODAY = date(2026, 11, 22)
 EARLIER = timezone.make_aware(datetime(2026, 10, 1, 10, 0))
@@ -46,12 +53,29 @@ def representative_fixture(db):
 
 @pytest.fixture(name="company")
 def company_fixture(representative):
-    return Company.objects.create(
+    return approved_company(
         ruc=ruc("2010000000"),
         legal_name="Café de Jaén S.A.C.",
         address="Jr. Amalia Puga 123, Cajamarca",
         representative=representative,
     )
+
+
+def pdf_proof(name: str = "poder.pdf", content: bytes = b"%PDF-1.7\n%demo\n"):
+    """An uploaded vigencia de poder, as a browser sends it."""
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def registration(**fields) -> dict:
+    """The fields of a registration with its proof, `fields` overriding."""
+    return {
+        "ruc": "20554133470",
+        "legal_name": "Minera Íntegra S.A.",
+        "address": "Av. Atahualpa 1, Cajamarca",
+        "proof": pdf_proof(),
+        "proof_kind": ProofKind.POWER_OF_ATTORNEY,
+        "now": timezone.now(),
+    } | fields
 
 
 def joined_member(company, person) -> CompanyMember:
@@ -78,29 +102,20 @@ def test_the_form_shows_the_reason_a_ruc_is_refused(english):
 
 
 def test_registering_makes_the_user_the_representative(representative):
-    company = companies.register_company(
-        user=representative.user,
-        ruc="20554133470",
-        legal_name="Minera Íntegra S.A.",
-        address="Av. Atahualpa 1, Cajamarca",
-    )
+    company = companies.register_company(user=representative.user, **registration())
     assert company.representative == representative
 
 
-def test_a_ruc_registered_twice_is_refused(company):
+def test_a_ruc_approved_for_another_is_refused(company):
     other = person_with_account()
     with pytest.raises(companies.CompanyError):
-        companies.register_company(
-            user=other.user, ruc=company.ruc, legal_name="Otra", address="Otra"
-        )
+        companies.register_company(user=other.user, **registration(ruc=company.ruc))
     assert Company.objects.count() == 1
 
 
 def test_a_user_without_a_person_cannot_register(db):
     with pytest.raises(companies.CompanyError):
-        companies.register_company(
-            user=UserFactory(), ruc="20554133470", legal_name="X", address="Y"
-        )
+        companies.register_company(user=UserFactory(), **registration())
     assert not Company.objects.exists()
 
 
@@ -168,7 +183,7 @@ def test_joining_links_the_person_and_enrols_in_live_business_courses(
         invited_at=EARLIER,
         invited_by=company.representative.user,
     )
-    colleague = person_with_account()
+    colleague = person_with_account(email="colega@empresa.pe")
     companies.join_company(member=member, user=colleague.user, now=timezone.now())
     member.refresh_from_db()
     assert member.person == colleague
@@ -266,7 +281,7 @@ def test_a_stranger_completing_makes_no_company_ready(company, business_course):
 
 
 def test_every_company_of_the_person_is_considered(company, business_course):
-    second = Company.objects.create(
+    second = approved_company(
         ruc=ruc("2010000001"),
         legal_name="Segunda S.A.C.",
         address="Jaén",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lms.company_views import REGISTRY_PAGE_SIZE
 from lms.models import Company
+from tests.factories import approved_company
 from tests.lms.test_companies import (
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)
@@ -25,7 +26,7 @@ URL = reverse("companies:registry")
 
 
 def holder(course, number: int, name: str = "") -> Company:
-    company = Company.objects.create(
+    company = approved_company(
         ruc=ruc(f"20{number:08d}"),
         legal_name=name or f"Empresa {number:03d} S.A.C.",
         address="Jr. Lima 1, Cajamarca",

@@ -12,17 +12,29 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from lms import companies
-from lms.models import Company, CompanyMember, Enrolment
-from tests.factories import UserFactory, completion
+from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
+from tests.factories import UserFactory, approved_company, completion
 from tests.lms.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)
     joined_member,
+    pdf_proof,
     person_with_account,
     representative_fixture,  # noqa: F401 (fixture)
     ruc,
 )
+
+
+def registration_form(**fields) -> dict:
+    """The registration form as a browser posts it, `fields` overriding."""
+    return {
+        "ruc": "20554133470",
+        "legal_name": "Minera Íntegra S.A.",
+        "address": "Av. Atahualpa 1, Cajamarca",
+        "proof_kind": ProofKind.POWER_OF_ATTORNEY,
+        "proof": pdf_proof(),
+    } | fields
 
 
 def certificate(company, course, number: int, **fields) -> Certificate:
@@ -62,17 +74,13 @@ def test_registering_needs_a_login(client, db):
 def test_a_person_registers_their_company(client, representative):
     client.force_login(representative.user)
     response = client.post(
-        reverse("companies:register"),
-        {
-            "ruc": " 20554133470 ",
-            "legal_name": "Minera Íntegra S.A.",
-            "address": "Av. Atahualpa 1, Cajamarca",
-        },
+        reverse("companies:register"), registration_form(ruc=" 20554133470 ")
     )
     company = Company.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("companies:detail", args=["20554133470"])
     assert company.representative == representative
+    assert company.status == CompanyStatus.PENDING
 
 
 @pytest.mark.parametrize(
@@ -87,23 +95,19 @@ def test_a_wrong_ruc_is_refused_with_its_reason(
     client, representative, english, number, message
 ):
     client.force_login(representative.user)
-    response = client.post(
-        reverse("companies:register"),
-        {"ruc": number, "legal_name": "X S.A.", "address": "Cajamarca"},
-    )
+    response = client.post(reverse("companies:register"), registration_form(ruc=number))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Company.objects.exists()
 
 
-def test_a_registered_ruc_is_refused(client, company, english):
+def test_an_approved_ruc_is_refused(client, company, english):
     client.force_login(person_with_account().user)
     response = client.post(
-        reverse("companies:register"),
-        {"ruc": company.ruc, "legal_name": "Impostora", "address": "Cajamarca"},
+        reverse("companies:register"), registration_form(ruc=company.ruc)
     )
     assert response.status_code == 200
-    assert "already registered" in response.content.decode()
+    assert "already verified the representative" in response.content.decode()
     assert Company.objects.count() == 1
 
 
@@ -222,7 +226,7 @@ def invitation(company):
 
 def test_a_colleague_accepts_and_is_enrolled(client, invitation, business_course):
     member, url = invitation
-    colleague = person_with_account()
+    colleague = person_with_account(email="colega@empresa.pe")
     client.force_login(colleague.user)
     assert client.get(url).status_code == 200
     response = client.post(url)
@@ -255,7 +259,7 @@ def test_a_tampered_link_shows_a_clear_page(client, invitation, english):
 
 def test_a_user_without_a_person_is_told_why(client, invitation, english):
     member, url = invitation
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(email="colega@empresa.pe"))
     response = client.post(url, follow=True)
     assert "complete your profile" in response.content.decode()
     member.refresh_from_db()
@@ -263,7 +267,7 @@ def test_a_user_without_a_person_is_told_why(client, invitation, english):
 
 
 def test_another_company_cannot_be_reached_by_changing_the_ruc(rep_client, company):
-    other = Company.objects.create(
+    other = approved_company(
         ruc=ruc("2010000001"),
         legal_name="Otra S.A.C.",
         address="Jaén",

@@ -237,6 +237,9 @@ def test_it_seeds_the_business_representatives_company_once(settings, tmp_path):
 
     company = Company.objects.get()
     assert company.representative.user.email == "empresa@demo.regioncajamarca.pe"
+    # Approved, with its proof, as the registry lists only approved companies.
+    assert company.is_approved
+    assert company.proof.read().startswith(b"%PDF-")
     certificate = Certificate.objects.get(company=company)
     assert certificate.holder_name == company.legal_name
     assert certificate.holder_document == f"RUC {company.ruc}"

@@ -159,6 +159,14 @@ OWN_ROWS = [
     Row("companies:join", PUBLIC, ("company_join_token",)),
     Row("companies:detail", PUBLIC, ("company.ruc",)),
     Row("companies:invite", expect(METHOD, anonymous=LOGIN), ("company.ruc",)),
+    Row("companies:upload_proof", expect(METHOD, anonymous=LOGIN), ("company.ruc",)),
+    # A request in review is its representative's alone: others find no page.
+    Row(
+        "companies:detail",
+        expect(NOT_FOUND),
+        ("other_company.ruc",),
+        label="in review",
+    ),
     # Certificates
     Row("certificates:verify_form", PUBLIC),
     Row("certificates:verify", PUBLIC, ("certificate.code",)),
@@ -255,6 +263,14 @@ OWN_ROWS = [
             "render",
             "reissue",
         )
+    ),
+    # Companies' proof of representation: the integrity office's. The
+    # representative of one company reads no other's proof.
+    Row("lms_companies:index", OFFICE),
+    Row("lms_companies:index_results", OFFICE),
+    *(
+        Row(f"lms_companies:{view}", OFFICE, ("other_company.pk",))
+        for view in ("approve", "reject", "correct", "proof")
     ),
     Row("certificate_exports:start", OFFICE),
     Row("certificate_exports:progress", OFFICE, ("export.pk",)),

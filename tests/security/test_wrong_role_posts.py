@@ -15,6 +15,7 @@ from datetime import timedelta
 from operator import attrgetter
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from lms.models import (
     Assignment,
     Attendance,
     Cohort,
+    Company,
     CompanyMember,
     OrganisationRole,
     Role,
@@ -101,6 +103,36 @@ ACTIONS = [
         lambda w: {"email": "nuevo.colega@empresa.pe"},
         lambda w: CompanyMember.objects.count(),
         allowed=("representative",),
+    ),
+    *(
+        Action(
+            f"{verb} a company's representative",
+            lambda w, action=action: reverse(
+                f"lms_companies:{action}", args=[w.other_company.pk]
+            ),
+            lambda w: {
+                "reason": "La vigencia no lo nombra",
+                "legal_name": "X S.A.",
+                "address": "Jr. Lima 1, Jaén",
+            },
+            lambda w: Company.objects.get(pk=w.other_company.pk).status,
+            allowed=("admin",),
+        )
+        for verb, action in (
+            ("approve", "approve"),
+            ("reject", "reject"),
+            ("correct and approve", "correct"),
+        )
+    ),
+    Action(
+        "upload a company's proof of representation",
+        lambda w: reverse("companies:upload_proof", args=[w.other_company.ruc]),
+        lambda w: {
+            "proof_kind": "ficha_ruc",
+            "proof": ContentFile(b"%PDF-1.7\n", name="ficha.pdf"),
+        },
+        lambda w: Company.objects.get(pk=w.other_company.pk).proof_kind,
+        allowed=(),
     ),
     Action(
         "withdraw a trainer",

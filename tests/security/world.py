@@ -47,6 +47,7 @@ from lms.models import (
     OrganisationKind,
     OrganisationRole,
     Participant,
+    ProofKind,
     Role,
     StaffMember,
     User,
@@ -60,6 +61,7 @@ from tests.factories import (
     StaffMemberFactory,
     TrainingRequirementFactory,
     UserFactory,
+    approved_company,
     certified_trainer,
     cohort_with_sessions,
     completion,
@@ -90,6 +92,8 @@ class World:
     # The URL arguments of a staff invitation link (uidb64 and token).
     invitation: dict[str, str]
     company: Company
+    # A request in review, of someone else than the representative role.
+    other_company: Company
     company_join_token: str
     hr_a_role: OrganisationRole
     cohort: Cohort
@@ -177,11 +181,21 @@ def build_world() -> World:
     )
 
     representative = UserFactory(email="gerente@empresa.pe")
-    company = Company.objects.create(
+    company = approved_company(
         ruc="20100000001",
         legal_name="Café de Jaén S.A.C.",
         address="Jr. Amalia Puga 123, Cajamarca",
         representative=PersonFactory(user=representative),
+    )
+    # Another representative's request, in review: its proof is the officer's.
+    other_company = companies.register_company(
+        user=PersonFactory(user=UserFactory(email="otro.gerente@empresa.pe")).user,
+        ruc="20554133470",
+        legal_name="Minera Íntegra S.A.",
+        address="Av. Atahualpa 1, Cajamarca",
+        proof=ContentFile(b"%PDF-1.7\n", name="poder.pdf"),
+        proof_kind=ProofKind.POWER_OF_ATTORNEY,
+        now=timezone.now(),
     )
     invited_member = CompanyMember.objects.create(
         company=company,
@@ -243,6 +257,7 @@ def build_world() -> World:
         assignment_b=assignment_b,
         invitation=resolve(urlsplit(invitations.invitation_link(invited)).path).kwargs,
         company=company,
+        other_company=other_company,
         company_join_token=companies.invitation_token(invited_member),
         hr_a_role=OrganisationRole.objects.get(user=hr_a),
         cohort=cohort,
