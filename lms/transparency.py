@@ -269,18 +269,17 @@ def _unit_table(
     return counts, sums
 
 
-def compute_figures(*, today: date) -> Figures:
-    """Count everything, then withhold what could point at someone, in one pass."""
-    start, end = last_full_quarter(today)
-    units = list(Organisation.objects.filter(depth=2).order_by("name"))
-    people = _unit_counts(today=today, quarter=(start, end))
-    by_unit = {unit.path: people.get(unit.path, UnitCounts()) for unit in units}
-    trainers = _trainers_by_province(today=today)
-    certificates = _certificates_by_month(today=today)
-    months = [add_months(_first_month(today), n) for n in range(MONTHS)]
-
+def _counts_and_sums(
+    *,
+    units: dict[str, UnitCounts],
+    officials: int,
+    trainers: dict[str, int],
+    certificates: dict[tuple[date, str], int],
+    months: list[date],
+) -> tuple[dict[tuple, suppression.Count], list[suppression.Sum]]:
+    """Return every count the figures publish, keyed, and the sums that tie them."""
     counts = {
-        ("officials",): suppression.Count(_officials_trained(today=today)),
+        ("officials",): suppression.Count(officials),
         **{
             (province.value,): suppression.Count(trainers.get(province.value, 0))
             for province in Province
@@ -292,10 +291,27 @@ def compute_figures(*, today: date) -> Figures:
         },
     }
     sums = []
-    for path, unit_people in by_unit.items():
-        unit_counts, unit_sums = _unit_table(path, unit_people)
+    for path, people in units.items():
+        unit_counts, unit_sums = _unit_table(path, people)
         counts |= unit_counts
         sums += unit_sums
+    return counts, sums
+
+
+def compute_figures(*, today: date) -> Figures:
+    """Count everything, then withhold what could point at someone, in one pass."""
+    start, end = last_full_quarter(today)
+    units = list(Organisation.objects.filter(depth=2).order_by("name"))
+    people = _unit_counts(today=today, quarter=(start, end))
+    by_unit = {unit.path: people.get(unit.path, UnitCounts()) for unit in units}
+    months = [add_months(_first_month(today), n) for n in range(MONTHS)]
+    counts, sums = _counts_and_sums(
+        units=by_unit,
+        officials=_officials_trained(today=today),
+        trainers=_trainers_by_province(today=today),
+        certificates=_certificates_by_month(today=today),
+        months=months,
+    )
     withheld = suppression.withheld(counts, sums)
 
     def shown(*key) -> int | None:

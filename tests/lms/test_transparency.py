@@ -284,6 +284,28 @@ def test_a_late_renewal_is_not_a_late_induction(dataset):
     assert [champion.code for champion in figures.champions] == ["PPR"]
 
 
+def test_a_leaver_late_in_the_quarter_does_not_unseat_a_champion(dataset):
+    """Champions count staff in post, as the unit figures do."""
+    induction = Assignment.objects.filter(
+        staff__unit=dataset.units["c"], requirement__senior_officials_only=False
+    ).first()
+    build = Builder(dataset)
+    build.n = 1000
+    build.inducted(
+        dataset.units["c"],
+        induction.requirement,
+        due_on=induction.due_on,
+        late_by=3,
+        left_on=dataset.today - timedelta(days=1),
+    )
+
+    figures = transparency.compute_figures(today=dataset.today)
+
+    assert figures.champions == [
+        transparency.Champion(code="PPR", name="Procuraduría Pública Regional", due=5)
+    ]
+
+
 def test_officials_trainers_and_certificates(dataset):
     figures = transparency.compute_figures(today=dataset.today)
 
