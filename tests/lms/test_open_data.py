@@ -186,7 +186,7 @@ def test_files_read_the_cached_figures(client, dataset):
     assert {row["unit_code"]: row for row in rows}["GRDS"]["staff_due"] == 6
 
 
-FILE_QUERIES = 8
+FILE_QUERIES = 6
 
 
 @pytest.mark.parametrize("scale", [1, 3])

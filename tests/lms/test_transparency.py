@@ -410,7 +410,7 @@ def test_figures_are_cached_by_day(dataset):
     assert by_code(tomorrow.units)["GRDS"].due is None
 
 
-DASHBOARD_QUERIES = 8
+DASHBOARD_QUERIES = 6
 
 
 @pytest.mark.parametrize("scale", [1, 3])
