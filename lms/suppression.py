@@ -212,15 +212,14 @@ def _simplex(
     tableau: list[list[Fraction]], basis: list[int], objective: list[Fraction]
 ) -> Fraction | None:
     """Pivot to the maximum of `objective` from a feasible basis; None if unbounded."""
-    while True:
-        basic = [(objective[b], row) for b, row in zip(basis, tableau, strict=True)]
-        reduced = [
-            cost - sum(value * row[j] for value, row in basic)
-            for j, cost in enumerate(objective)
-        ]
-        entering = next((j for j, r in enumerate(reduced) if r > 0), None)
-        if entering is None:
-            return sum((value * row[-1] for value, row in basic), Fraction(0))
+    basic = [(objective[b], row) for b, row in zip(basis, tableau, strict=True)]
+    reduced = [
+        cost - sum(value * row[j] for value, row in basic)
+        for j, cost in enumerate(objective)
+    ]
+    while (
+        entering := next((j for j, r in enumerate(reduced) if r > 0), None)
+    ) is not None:
         ratios = [
             (row[-1] / row[entering], basis[i], i)
             for i, row in enumerate(tableau)
@@ -228,7 +227,16 @@ def _simplex(
         ]
         if not ratios:
             return None
-        _pivot(tableau, basis, min(ratios)[2], entering)
+        leaving = min(ratios)[2]
+        _pivot(tableau, basis, leaving, entering)
+        factor = reduced[entering]
+        reduced = [
+            r - factor * a for r, a in zip(reduced, tableau[leaving][:-1], strict=True)
+        ]
+    return sum(
+        (objective[b] * row[-1] for b, row in zip(basis, tableau, strict=True)),
+        Fraction(0),
+    )
 
 
 def _pivot(tableau: list[list[Fraction]], basis: list[int], i: int, j: int) -> None:
