@@ -1,10 +1,11 @@
 """Public transparency figures: induction on time, officials, trainers, certificates.
 
 Everything published here is an aggregate counted in SQL, with a fixed number
-of queries whatever the size of the staff. A count of people below
-`SMALL_GROUP` could point at someone, so `small_group_rule` replaces it
-before any figure leaves this module, and a share of such a group is not
-published at all. The figures of a day are computed once and cached.
+of queries whatever the size of the staff. A count of people below 5 could
+point at someone, so every count of the day, with the sums that tie them, goes
+through `lms.suppression` once, before any figure leaves this module: it
+withholds the small counts and whatever would give one away (a share, a
+total, a difference). The figures of a day are computed once and cached.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from courses.dates import add_months, start_of
 from courses.models import Audience
+from lms import suppression
 from lms.models import (
     Assignment,
     Completion,
@@ -29,12 +31,13 @@ from lms.models import (
     TrainerCertification,
 )
 from lms.models.staff import active_staff_q
+from lms.suppression import SMALL_GROUP
 
-SMALL_GROUP = 5
-# How a suppressed count is written in the open-data files.
-FEWER_THAN_FIVE = "<5"
+# How a withheld count is written in the open-data files.
+WITHHELD = "x"
 MONTHS = 12
 CACHE_SECONDS = 24 * 60 * 60
+UNPUBLISHED = suppression.Publication.UNPUBLISHED
 # Induction assignments: the first cycle (a renewal is not an induction) of
 # the active requirements of courses for every public servant, neither
 # waived nor closed (the person left or moved on).
@@ -51,24 +54,19 @@ ON_TIME = Q(completed_on__lte=F("due_on"))
 PUBLIC_AUDIENCES = (Audience.CITIZENS, Audience.BUSINESSES)
 
 
-def small_group_rule(people: int) -> int | None:
-    """Return a count of people fit to publish, None for a group below 5.
+def share(part: int | None, whole: int | None) -> int | None:
+    """Return `part` of `whole` in whole percent, None if either is withheld.
 
-    Every published count of people and every share goes through here.
+    A share beside a withheld count, or of a withheld group, would give it away.
     """
-    return people if people >= SMALL_GROUP else None
-
-
-def share(part: int, whole: int) -> int | None:
-    """Return `part` of `whole` in whole percent, None if the group is too small."""
-    if small_group_rule(whole) is None:
+    if part is None or whole is None:
         return None
     return round(100 * part / whole)
 
 
 @dataclass(frozen=True)
 class UnitFigure:
-    """An organic unit with everything under it; suppressed counts are None."""
+    """An organic unit with everything under it; withheld counts are None."""
 
     code: str
     name: str
@@ -95,7 +93,7 @@ class MonthFigure:
 class Champion:
     code: str
     name: str
-    due: int
+    due: int | None
 
 
 @dataclass(frozen=True)
@@ -118,66 +116,48 @@ def last_full_quarter(today: date) -> tuple[date, date]:
     return add_months(this_quarter, -3), this_quarter - timedelta(days=1)
 
 
-def _people_by_top_unit(assignments: QuerySet[Assignment]) -> dict[str, tuple]:
-    """Return (people due, people late) per top-level unit path, in one query.
+@dataclass(frozen=True)
+class UnitCounts:
+    """People of a top-level unit whose induction was due; of them, the late.
 
-    A person counts once per unit even with several induction requirements,
-    and is late if any of them was not completed by its due date.
+    The quarter's people are a part of the unit's: those due in the last
+    full quarter, late if one of the quarter's inductions was late.
     """
-    top = Substr("staff__unit__path", 1, 2 * Organisation.steplen)
+
+    due: int = 0
+    late: int = 0
+    quarter_due: int = 0
+    quarter_late: int = 0
+
+    def is_champion(self) -> bool:
+        return self.quarter_due >= SMALL_GROUP and not self.quarter_late
+
+
+def _unit_counts(*, today: date, quarter: tuple[date, date]) -> dict[str, UnitCounts]:
+    """Return the people of each top-level unit path, in one query.
+
+    Induction due by today, or done early; staff who left are not counted. A
+    person counts once per unit even with several induction requirements, and
+    is late if any of them was not completed by its due date.
+    """
+    in_quarter = Q(due_on__range=quarter)
     rows = (
-        assignments.annotate(top=top)
-        .order_by()
-        .values("top")
-        .annotate(
-            due=Count("staff", distinct=True),
-            late=Count("staff", distinct=True, filter=~ON_TIME),
-        )
-    )
-    return {row["top"]: (row["due"], row["late"]) for row in rows}
-
-
-def _units(*, today: date) -> list[UnitFigure]:
-    """Induction on time per organic unit: people due by today, or done early.
-
-    Staff who left are not counted.
-    """
-    counts = _people_by_top_unit(
         Assignment.objects.filter(
             INDUCTION,
             active_staff_q(today=today, prefix="staff__"),
             Q(due_on__lte=today) | Q(completed_on__isnull=False),
         )
-    )
-    figures = []
-    for unit in Organisation.objects.filter(depth=2).order_by("name"):
-        due, late = counts.get(unit.path, (0, 0))
-        figures.append(
-            UnitFigure(
-                code=unit.code,
-                name=unit.name,
-                due=small_group_rule(due),
-                on_time=small_group_rule(due - late),
-                on_time_share=share(due - late, due),
-            )
+        .annotate(top=Substr("staff__unit__path", 1, 2 * Organisation.steplen))
+        .order_by()
+        .values("top")
+        .annotate(
+            due=Count("staff", distinct=True),
+            late=Count("staff", distinct=True, filter=~ON_TIME),
+            quarter_due=Count("staff", distinct=True, filter=in_quarter),
+            quarter_late=Count("staff", distinct=True, filter=in_quarter & ~ON_TIME),
         )
-    return figures
-
-
-def _champions(*, start: date, end: date) -> list[Champion]:
-    """Units whose every person due in the quarter completed on time, 5 at least."""
-    counts = _people_by_top_unit(
-        Assignment.objects.filter(INDUCTION, due_on__range=(start, end))
     )
-    paths = [
-        path
-        for path, (due, late) in counts.items()
-        if not late and small_group_rule(due) is not None
-    ]
-    return [
-        Champion(code=unit.code, name=unit.name, due=counts[unit.path][0])
-        for unit in Organisation.objects.filter(path__in=paths).order_by("name")
-    ]
+    return {row.pop("top"): UnitCounts(**row) for row in rows}
 
 
 def _officials_trained(*, today: date) -> int:
@@ -200,30 +180,23 @@ def _officials_trained(*, today: date) -> int:
     )
 
 
-def _provinces(*, today: date) -> list[ProvinceFigure]:
-    counts = dict(
+def _trainers_by_province(*, today: date) -> dict[str, int]:
+    return dict(
         TrainerCertification.objects.valid_on(today)
         .order_by()
         .values("province")
         .annotate(people=Count("person", distinct=True))
         .values_list("province", "people")
     )
-    return [
-        ProvinceFigure(
-            code=province.value,
-            name=province.label,
-            trainers=small_group_rule(counts.get(province.value, 0)),
-        )
-        for province in Province
-    ]
 
 
-def _months(*, today: date) -> list[MonthFigure]:
-    """Certificates of citizens and businesses per month, this month included.
+def _certificates_by_month(*, today: date) -> dict[tuple[date, str], int]:
+    """Certificates of citizens and businesses per month and audience.
 
-    Each certificate comes from one completion; a revoked one is not counted.
+    The last `MONTHS` months, this month included. Each certificate comes
+    from one completion; a revoked one is not counted.
     """
-    first = add_months(today.replace(day=1), 1 - MONTHS)
+    first = _first_month(today)
     rows = (
         Completion.objects.filter(
             enrolment__course__audience__in=PUBLIC_AUDIENCES,
@@ -236,32 +209,154 @@ def _months(*, today: date) -> list[MonthFigure]:
         .values("month", "enrolment__course__audience")
         .annotate(certificates=Count("pk"))
     )
-    counts = {
+    return {
         (row["month"], row["enrolment__course__audience"]): row["certificates"]
         for row in rows
     }
-    months = [add_months(first, n) for n in range(MONTHS)]
-    return [
-        MonthFigure(
-            month=month,
-            citizens=small_group_rule(counts.get((month, Audience.CITIZENS), 0)),
-            businesses=small_group_rule(counts.get((month, Audience.BUSINESSES), 0)),
-        )
-        for month in months
+
+
+def _first_month(today: date) -> date:
+    return add_months(today.replace(day=1), 1 - MONTHS)
+
+
+def _unit_table(
+    path: str, people: UnitCounts
+) -> tuple[dict[tuple, suppression.Count], list[suppression.Sum]]:
+    """Return the counts and sums a unit's figures publish, a champion's included.
+
+    The late ones are never printed, but due minus on time tells them. A
+    champion's quarter (nobody late, 5 due at least) is a part of the unit's
+    people; the rest, never printed, is the unit minus the quarter.
+    """
+    on_time = people.due - people.late
+    counts = {
+        (path, "due"): suppression.Count(people.due),
+        (path, "on_time"): suppression.Count(on_time),
+        (path, "late"): suppression.Count(people.late, UNPUBLISHED),
+    }
+    sums = [suppression.Sum((path, "due"), ((path, "on_time"), (path, "late")))]
+    if not people.is_champion():
+        return counts, sums
+    counts |= {
+        (path, "quarter_due"): suppression.Count(
+            people.quarter_due, at_least=SMALL_GROUP
+        ),
+        (path, "quarter_on_time"): suppression.Count(people.quarter_due, UNPUBLISHED),
+        (path, "quarter_late"): suppression.Count(0, suppression.Publication.STATED),
+        (path, "rest_due"): suppression.Count(
+            people.due - people.quarter_due, UNPUBLISHED
+        ),
+        # A person on time in the quarter may be late on another induction, so
+        # this one can be negative; `suppression` allows for it.
+        (path, "rest_on_time"): suppression.Count(
+            on_time - people.quarter_due, UNPUBLISHED
+        ),
+        (path, "rest_late"): suppression.Count(people.late, UNPUBLISHED),
+    }
+    sums += [
+        suppression.Sum(
+            (path, "quarter_due"), ((path, "quarter_on_time"), (path, "quarter_late"))
+        ),
+        suppression.Sum(
+            (path, "rest_due"), ((path, "rest_on_time"), (path, "rest_late"))
+        ),
+        suppression.Sum((path, "due"), ((path, "quarter_due"), (path, "rest_due"))),
+        suppression.Sum(
+            (path, "on_time"), ((path, "quarter_on_time"), (path, "rest_on_time"))
+        ),
+        suppression.Sum((path, "late"), ((path, "quarter_late"), (path, "rest_late"))),
     ]
+    return counts, sums
+
+
+def _counts_and_sums(
+    *,
+    units: dict[str, UnitCounts],
+    officials: int,
+    trainers: dict[str, int],
+    certificates: dict[tuple[date, str], int],
+    months: list[date],
+) -> tuple[dict[tuple, suppression.Count], list[suppression.Sum]]:
+    """Return every count the figures publish, keyed, and the sums that tie them."""
+    counts = {
+        ("officials",): suppression.Count(officials),
+        **{
+            (province.value,): suppression.Count(trainers.get(province.value, 0))
+            for province in Province
+        },
+        **{
+            (month, audience): suppression.Count(certificates.get((month, audience), 0))
+            for month in months
+            for audience in PUBLIC_AUDIENCES
+        },
+    }
+    sums = []
+    for path, people in units.items():
+        unit_counts, unit_sums = _unit_table(path, people)
+        counts |= unit_counts
+        sums += unit_sums
+    return counts, sums
 
 
 def compute_figures(*, today: date) -> Figures:
+    """Count everything, then withhold what could point at someone, in one pass."""
     start, end = last_full_quarter(today)
+    units = list(Organisation.objects.filter(depth=2).order_by("name"))
+    people = _unit_counts(today=today, quarter=(start, end))
+    by_unit = {unit.path: people.get(unit.path, UnitCounts()) for unit in units}
+    months = [add_months(_first_month(today), n) for n in range(MONTHS)]
+    counts, sums = _counts_and_sums(
+        units=by_unit,
+        officials=_officials_trained(today=today),
+        trainers=_trainers_by_province(today=today),
+        certificates=_certificates_by_month(today=today),
+        months=months,
+    )
+    withheld = suppression.withheld(counts, sums)
+
+    def shown(*key) -> int | None:
+        return None if key in withheld else counts[key].people
+
     return Figures(
         as_of=today,
         quarter_start=start,
         quarter_end=end,
-        units=_units(today=today),
-        officials_trained=small_group_rule(_officials_trained(today=today)),
-        provinces=_provinces(today=today),
-        months=_months(today=today),
-        champions=_champions(start=start, end=end),
+        units=[
+            UnitFigure(
+                code=unit.code,
+                name=unit.name,
+                due=shown(unit.path, "due"),
+                on_time=shown(unit.path, "on_time"),
+                on_time_share=share(
+                    shown(unit.path, "on_time"), shown(unit.path, "due")
+                ),
+            )
+            for unit in units
+        ],
+        officials_trained=shown("officials"),
+        provinces=[
+            ProvinceFigure(
+                code=province.value,
+                name=province.label,
+                trainers=shown(province.value),
+            )
+            for province in Province
+        ],
+        months=[
+            MonthFigure(
+                month=month,
+                citizens=shown(month, Audience.CITIZENS),
+                businesses=shown(month, Audience.BUSINESSES),
+            )
+            for month in months
+        ],
+        champions=[
+            Champion(
+                code=unit.code, name=unit.name, due=shown(unit.path, "quarter_due")
+            )
+            for unit in units
+            if by_unit[unit.path].is_champion()
+        ],
     )
 
 
@@ -303,15 +398,15 @@ class Dataset:
 
 
 def open_value(column: Column, value: object, *, for_json: bool) -> object:
-    """Return a value as an open-data file writes it, suppressed ones marked.
+    """Return a value as an open-data file writes it, withheld ones marked.
 
-    A suppressed count is "<5"; a suppressed share is empty in JSON (null)
-    and "<5" in CSV, whose cells are all text anyway.
+    A withheld count is "x"; a withheld share is empty in JSON (null) and
+    "x" in CSV, whose cells are all text anyway.
     """
     if value is None:
         if for_json and column.kind == Kind.PERCENT:
             return None
-        return FEWER_THAN_FIVE
+        return WITHHELD
     if isinstance(value, date):
         return value.strftime("%Y-%m") if column.kind == Kind.MONTH else str(value)
     return value
@@ -390,9 +485,9 @@ DATASETS = {
             "champions",
             _("Integrity champions"),
             _(
-                "Organic units where every person whose induction was due in the"
-                " last full quarter completed it on time, with 5 people due at"
-                " least."
+                "Organic units where every person in post whose induction was due"
+                " in the last full quarter completed it on time, with 5 people due"
+                " at least."
             ),
             (
                 UNIT_CODE,
@@ -442,17 +537,16 @@ DATASETS = {
     )
 }
 SMALL_GROUP_RULE_TEXT = _(
-    "Aggregates only. A count of people below 5, and the share of a group"
-    ' below 5 people, is never published as a number: it reads "fewer than'
-    ' 5" on the pages and "<5" in the files (a share is null in JSON).'
+    "Aggregates only. A count of people below 5 is never published, nor any"
+    " figure that would let someone work one out (a share, a total, a"
+    ' difference): such a figure reads "withheld" on the pages and "x" in the'
+    " files (a share is null in JSON). A withheld figure may be 5 or more."
 )
 REFRESH_TEXT = _("The figures are computed once a day and cached until the next day.")
 KIND_UNITS = {
     Kind.TEXT: _("text"),
     Kind.DATE: _("date (YYYY-MM-DD)"),
     Kind.MONTH: _("month (YYYY-MM)"),
-    Kind.PEOPLE: _('number of people or certificates; "<5" below 5'),
-    Kind.PERCENT: _(
-        'whole percent; "<5" in CSV and null in JSON when the group is below 5'
-    ),
+    Kind.PEOPLE: _('number of people or certificates; "x" when withheld'),
+    Kind.PERCENT: _('whole percent; "x" in CSV and null in JSON when withheld'),
 }

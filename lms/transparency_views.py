@@ -1,7 +1,8 @@
 """Public transparency pages and open-data files: aggregates only, no login.
 
 Every figure comes from `lms.transparency`, cached for the day, with the
-small-group rule already applied: these views only lay them out.
+small counts and whatever would give one away already withheld (one pass of
+`lms.suppression`): these views only lay them out.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def dataset_json(request: HttpRequest, dataset: str) -> HttpResponse:
 def _dictionary() -> dict:
     return {
         "small_group_rule": str(transparency.SMALL_GROUP_RULE_TEXT),
-        "suppressed_marker": transparency.FEWER_THAN_FIVE,
+        "suppressed_marker": transparency.WITHHELD,
         "refreshed": str(transparency.REFRESH_TEXT),
         "datasets": [
             {

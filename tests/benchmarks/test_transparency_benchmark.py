@@ -30,7 +30,7 @@ pytestmark = pytest.mark.benchmark
 
 STAFF = 50_000
 ROUNDS = 5
-FIGURE_QUERIES = 8
+FIGURE_QUERIES = 6
 
 
 @pytest.fixture(scope="module")
