@@ -24,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,7 +33,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.imports import ImportResult, import_staff
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
-from lms.spreadsheets import COLUMNS, EXTENSIONS
+from lms.spreadsheets import COLUMNS, EXTENSIONS, OPTIONAL_COLUMNS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 STORAGE_DIR = "staff-imports"
@@ -46,11 +47,19 @@ ERROR_ROWS = 500
 class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8 or Latin-1, comma or semicolon) or Excel (.xlsx) with "
-            "the columns %(columns)s."
-        )
-        % {"columns": ", ".join(COLUMNS)},
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy(
+                "CSV (UTF-8 or Latin-1, comma or semicolon) or Excel (.xlsx) with "
+                "the columns %(columns)s."
+            )
+            % {"columns": ", ".join(COLUMNS)},
+            gettext_lazy(
+                "Optional: %(columns)s, the day a change of unit, regime or "
+                "senior post took effect (else the day of the import)."
+            )
+            % {"columns": ", ".join(OPTIONAL_COLUMNS)},
+        ),
     )
     full = forms.BooleanField(
         label=gettext_lazy("This file lists all current staff of my units"),

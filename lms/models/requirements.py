@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.dates import add_months
+from courses.dates import add_days, add_months, validate_plausible_date
 from courses.models import CoursePage
 from lms.models.learning import Attempt, Completion, Enrolment
 from lms.models.staff import Organisation, Regime, StaffMember
@@ -64,7 +64,11 @@ class TrainingRequirement(models.Model):
     )
     # Staff hired before the rule existed get the same number of days from
     # this date, instead of being overdue on the day the rule is created.
-    applies_from = models.DateField(_("applies from"), default=timezone.localdate)
+    applies_from = models.DateField(
+        _("applies from"),
+        default=timezone.localdate,
+        validators=[validate_plausible_date],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = TrainingRequirementQuerySet.as_manager()
@@ -90,7 +94,7 @@ class TrainingRequirement(models.Model):
 
     def due_date(self, started_on: date) -> date:
         """Return the deadline for someone who joined on `started_on`."""
-        return max(started_on, self.applies_from) + timedelta(days=self.due_days)
+        return add_days(max(started_on, self.applies_from), self.due_days)
 
     def renew_by(self, completed_on: date) -> date | None:
         """Return the date a completion on `completed_on` must be renewed by."""
@@ -279,7 +283,9 @@ class DueDateExtension(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="extensions"
     )
     previous_due_on = models.DateField(_("previous due date"))
-    new_due_on = models.DateField(_("new due date"))
+    new_due_on = models.DateField(
+        _("new due date"), validators=[validate_plausible_date]
+    )
     reason = models.TextField(_("reason"))
     extended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
