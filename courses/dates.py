@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 # ends in 9999. The window moves with today, so it needs no yearly update.
 EARLIEST_DATE = date(1900, 1, 1)
 YEARS_AHEAD = 10
+# Periods added to today (a validity, a renewal, days to complete) are held
+# to the same ten years, so the dates they make stay in the window too.
+MAX_PERIOD_MONTHS = 12 * YEARS_AHEAD
+MAX_PERIOD_DAYS = 365 * YEARS_AHEAD
 
 
 def latest_plausible_date(*, today: date | None = None) -> date:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.dates import add_days, add_months, validate_plausible_date
+from courses.dates import (
+    MAX_PERIOD_DAYS,
+    MAX_PERIOD_MONTHS,
+    add_days,
+    add_months,
+    validate_plausible_date,
+)
 from courses.models import CoursePage
 from lms.models.learning import Attempt, Completion, Enrolment
 from lms.models.staff import Organisation, Regime, StaffMember
@@ -55,12 +62,14 @@ class TrainingRequirement(models.Model):
         _("days to complete"),
         default=30,
         help_text=_("Days after the hire or appointment date."),
+        validators=[MaxValueValidator(MAX_PERIOD_DAYS)],
     )
     recertify_months = models.PositiveSmallIntegerField(
         _("renew every (months)"),
         null=True,
         blank=True,
         help_text=_("Leave empty if a completion never needs renewing."),
+        validators=[MaxValueValidator(MAX_PERIOD_MONTHS)],
     )
     # Staff hired before the rule existed get the same number of days from
     # this date, instead of being overdue on the day the rule is created.

@@ -11,12 +11,14 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import reverse
 from openpyxl import Workbook
 
 from courses.dates import add_days, add_months, validate_plausible_date
+from courses.models import CoursePage
 from lms.assignments import sync_assignments
 from lms.cohort_forms import CohortForm, SessionForm
 from lms.models import Assignment, CohortMode, StaffMember, TrainingRequirement
@@ -82,6 +84,32 @@ def test_the_window_takes_dates_up_to_ten_years_ahead(
     )
     assert response.status_code == 302
     assert TrainingRequirement.objects.get().applies_from == date(2036, 3, 10)
+
+
+def test_periods_that_would_land_past_the_window_are_refused(
+    client, integrity_officer, course
+):
+    CoursePage.objects.filter(pk=course.pk).update(validity_months=24)
+    response = in_spanish(client, integrity_officer).post(
+        reverse("lms_requirements:add"),
+        {
+            "name": "Inducción",
+            "course": course.pk,
+            "due_days": 5000,
+            "recertify_months": 1200,
+            "applies_from": "2026-03-10",
+            "is_active": "on",
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["due_days"] == [
+        "Asegúrese de que este valor es menor o igual a 3650."
+    ]
+    assert errors["recertify_months"] == [
+        "Asegúrese de que este valor es menor o igual a 120."
+    ]
+    with pytest.raises(ValidationError):
+        CoursePage._meta.get_field("validity_months").clean(1200, None)
 
 
 @pytest.mark.parametrize("field", ["hired_on", "left_on", "moved_on"])
