@@ -209,6 +209,33 @@ def issue_on_approval(company: Company, *, issued_on: date) -> list[Certificate]
     ]
 
 
+def issue_earned(completion: Completion) -> list[Certificate]:
+    """Issue what a completion earns: its person's certificate, and companies'."""
+    return [issue_for_completion(completion), *issue_company_certificates(completion)]
+
+
+def issue_missing(*, today: date) -> list[Certificate]:
+    """Issue the certificates that current completions earned but do not hold.
+
+    Issuing follows the commit of a completion, so a failure there leaves
+    the completion without its certificate; this finds and issues it, as
+    issuing would have. A completion that a certificate already covered
+    (two racing, say) gets that one again, so a second run issues nothing.
+    Return the certificates issued now to the completions' holders.
+    """
+    waiting = Completion.objects.filter(
+        revoked_at=None, certificate=None
+    ).select_related("enrolment__course", "enrolment__user")
+    issued = []
+    for completion in waiting:
+        if not completion.is_current(today=today):
+            continue
+        earned = issue_earned(completion)
+        if earned[0].completion_id == completion.pk:
+            issued.append(earned[0])
+    return issued
+
+
 def delivery_of(completion: Completion, *, day: date) -> dict:
     """Return who taught the course and where, for a cohort's completion; else {}."""
     participant = (

@@ -1,22 +1,16 @@
 from django.dispatch import receiver
 from django.utils import timezone
 
-from certificates.issuance import (
-    issue_company_certificates,
-    issue_for_completion,
-    issue_on_approval,
-)
+from certificates.issuance import issue_earned, issue_on_approval
 from certificates.tasks import queue_delivery
 from lms.signals import company_approved, course_completed
 
 
 @receiver(course_completed)
 def issue_on_completion(sender, completion, **kwargs) -> None:
-    certificate = issue_for_completion(completion)
-    queue_delivery(certificate.pk)
     # Of a business course, it may also complete what a company needs.
-    for company_certificate in issue_company_certificates(completion):
-        queue_delivery(company_certificate.pk)
+    for certificate in issue_earned(completion):
+        queue_delivery(certificate.pk)
 
 
 @receiver(company_approved)

@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from courses import quizzes
 from courses.blocks import LessonBodyBlock, QuestionBankBlock
-from courses.dates import add_months
+from courses.dates import MAX_PERIOD_MONTHS, add_months
 
 
 class Audience(models.TextChoices):
@@ -71,6 +71,7 @@ class CoursePage(Page):
         null=True,
         blank=True,
         help_text=_("Leave empty if the certificate never expires."),
+        validators=[MaxValueValidator(MAX_PERIOD_MONTHS)],
     )
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"),

@@ -25,18 +25,28 @@ def record_completion(
     Once the transaction commits, mandatory training is brought up to date
     and `course_completed` is sent, which issues the certificate: the same
     path for an online assessment and for a trainer-led cohort.
+
+    Each follow-up is robust: its failure is logged, never shown to the
+    learner, whose completion is already recorded. Each has its recovery:
+    the daily `send_reminders` syncs every assignment again, and
+    `deliver_pending_certificates` issues the certificates that current
+    completions lack.
     """
     completion = Completion.objects.create(
         enrolment=enrolment, attempt=attempt, completed_at=now, score=score
     )
-    transaction.on_commit(lambda: _completed(completion))
+    transaction.on_commit(lambda: _sync(completion), robust=True)
+    transaction.on_commit(lambda: _announce(completion), robust=True)
     return completion
 
 
-def _completed(completion: Completion) -> None:
+def _sync(completion: Completion) -> None:
     sync_for_user(
         completion.enrolment.user, today=timezone.localdate(completion.completed_at)
     )
+
+
+def _announce(completion: Completion) -> None:
     course_completed.send(sender=Completion, completion=completion)
 
 

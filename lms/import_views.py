@@ -24,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,12 +33,18 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.imports import ImportResult, import_staff
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
-from lms.spreadsheets import COLUMNS, EXTENSIONS
+from lms.spreadsheets import COLUMNS, EXTENSIONS, OPTIONAL_COLUMNS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 STORAGE_DIR = "staff-imports"
 TICKET_SALT = "lms.staff_import"
 TICKET_MAX_AGE = 24 * 60 * 60
+# The confirmation's claim while the import runs, then once it committed.
+# A worker killed outright frees it by expiry: RUNNING_MAX_AGE outlasts any
+# request (gunicorn stops a worker after 60 s), yet a retry waits minutes,
+# not the day a committed import is remembered.
+RUNNING, DONE = "running", "done"
+RUNNING_MAX_AGE = 5 * 60
 # Pages list this many rows per section or errors; the counts cover them all.
 PREVIEW_ROWS = 100
 ERROR_ROWS = 500
@@ -46,11 +53,19 @@ ERROR_ROWS = 500
 class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8 or Latin-1, comma or semicolon) or Excel (.xlsx) with "
-            "the columns %(columns)s."
-        )
-        % {"columns": ", ".join(COLUMNS)},
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy(
+                "CSV (UTF-8 or Latin-1, comma or semicolon) or Excel (.xlsx) with "
+                "the columns %(columns)s."
+            )
+            % {"columns": ", ".join(COLUMNS)},
+            gettext_lazy(
+                "Optional: %(columns)s, the day a change of unit, regime or "
+                "senior post took effect (else the day of the import)."
+            )
+            % {"columns": ", ".join(OPTIONAL_COLUMNS)},
+        ),
     )
     full = forms.BooleanField(
         label=gettext_lazy("This file lists all current staff of my units"),
@@ -122,22 +137,32 @@ def confirm(request: HttpRequest) -> HttpResponse:
     scope = _importer_scope(request)
     pending = _pending(request)
     # Taken atomically, so a double click or the back button imports once.
-    if not cache.add(pending.claim_key, True, TICKET_MAX_AGE):
-        messages.warning(request, _("This import was already done."))
+    if not cache.add(pending.claim_key, RUNNING, RUNNING_MAX_AGE):
+        if cache.get(pending.claim_key) == DONE:
+            messages.warning(request, _("This import was already done."))
+        else:
+            messages.warning(request, _("This import is under way; wait a moment."))
         return redirect("lms_staff_import")
     if not default_storage.exists(pending.storage_name):
+        cache.delete(pending.claim_key)
         messages.error(request, _("The uploaded file has expired; upload it again."))
         return redirect("lms_staff_import")
     with default_storage.open(pending.storage_name, "rb") as stored:
         data = stored.read()
+    committed = False
     try:
         result = _run(request, scope, data, pending.filename, full=pending.full)
-    except Exception:
-        cache.delete(pending.claim_key)
-        raise
+        committed = not result.errors
+    finally:
+        # Held for the ticket's life only once the import is in the
+        # database; after any failure, even a worker stopped mid-way, the
+        # same confirmation may be tried again.
+        if committed:
+            cache.set(pending.claim_key, DONE, TICKET_MAX_AGE)
+        else:
+            cache.delete(pending.claim_key)
     default_storage.delete(pending.storage_name)
     if result.errors:
-        cache.delete(pending.claim_key)
         return _render(request, "upload", form=StaffImportForm(), result=result)
     messages.success(request, _summary(result))
     return redirect("lms_staff_import")

@@ -131,6 +131,11 @@ def import_staff(
 
 # Planning --------------------------------------------------------------------
 
+
+def _short(day: date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
 # Fields the file sets on a staff record, with how a preview shows each value.
 STAFF_FIELDS: dict[str, Callable[[object], str]] = {
     "email": str,
@@ -138,8 +143,8 @@ STAFF_FIELDS: dict[str, Callable[[object], str]] = {
     "post": str,
     "regime": lambda code: Regime(code).label,
     "is_senior_official": lambda flag: _("Yes") if flag else _("No"),
-    "hired_on": lambda day: date_format(day, "SHORT_DATE_FORMAT"),
-    "left_on": lambda day: date_format(day, "SHORT_DATE_FORMAT") if day else "—",
+    "hired_on": _short,
+    "left_on": _short,
 }
 PERSON_FIELDS = ("first_names", "last_names")
 # A change to any of these may bring new requirements, counted from the move.
@@ -212,7 +217,12 @@ def _change(
             moved = moved or name in MOVE_FIELDS
     # A rehire starts afresh from its hire date, so it is no move.
     if moved and not is_rehire:
-        staff.moved_on = today
+        staff.moved_on = row.moved_on or today
+    elif row.moved_on and row.moved_on != staff.moved_on:
+        # HR corrects the day an earlier move took effect.
+        label = StaffMember._meta.get_field("moved_on").verbose_name
+        fields.append((label, _short(staff.moved_on), _short(row.moved_on)))
+        staff.moved_on = row.moved_on
     return Change(row=row, staff=staff, fields=fields, is_rehire=is_rehire)
 
 
@@ -258,6 +268,7 @@ def _apply(plan: ImportPlan) -> SyncResult:
     new_staff = [
         StaffMember(
             person=person or next(created_people),
+            moved_on=row.moved_on,
             **{name: getattr(row, name) for name in STAFF_FIELDS},
         )
         for row, person in plan.new

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from courses.dates import validate_plausible_date
 from lms.identity import DocumentType, mask_document_number, normalise_document_number
 from lms.models import Organisation, Regime
 from lms.scopes import Scope
@@ -33,6 +34,9 @@ COLUMNS = (
     "fecha_cese",
     "es_directivo",
 )
+# May be left out: the day a change of unit, regime or senior post took
+# effect. Without it, the day of the import counts.
+OPTIONAL_COLUMNS = ("fecha_movimiento",)
 # A cell as read: text from a CSV; text, number, date or boolean from a sheet.
 Cell = str | int | float | bool | date | None
 
@@ -147,6 +151,7 @@ class StaffRow:
     hired_on: date
     left_on: date | None
     is_senior_official: bool
+    moved_on: date | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -199,7 +204,7 @@ FOREIGNER_CARD_PREFIX = re.compile(r"^CE[\s.:-]*", re.IGNORECASE)
 def parse_sheet(sheet: Sheet, *, scope: Scope) -> tuple[list[StaffRow], list[RowError]]:
     """Return the file's rows checked one by one, or every error found."""
     positions, errors = header_positions(
-        sheet.header, columns=COLUMNS, required=COLUMNS
+        sheet.header, columns=COLUMNS + OPTIONAL_COLUMNS, required=COLUMNS
     )
     if errors:
         return [], errors
@@ -211,6 +216,8 @@ def parse_sheet(sheet: Sheet, *, scope: Scope) -> tuple[list[StaffRow], list[Row
     first_seen: dict[tuple[str, str], int] = {}
     for number, cells in sheet.rows:
         values = {column: _cell(cells, index) for column, index in positions.items()}
+        for column in OPTIONAL_COLUMNS:
+            values.setdefault(column, None)
         extra = any(cell not in (None, "") for cell in cells[len(sheet.header) :])
         row = parser.parse(number, values, extra=extra)
         if row is None:
@@ -297,6 +304,7 @@ class _RowParser:
         hired_on = check("fecha_ingreso", _date_parser(required=True))
         left_on = check("fecha_cese", _date_parser(required=False))
         senior = check("es_directivo", parse_flag)
+        moved_on = check("fecha_movimiento", _date_parser(required=False))
         if hired_on and left_on and left_on < hired_on:
             message = _("The end date is before the hire date.")
             self.errors.append(RowError(number, "fecha_cese", message))
@@ -314,6 +322,7 @@ class _RowParser:
             hired_on,
             left_on,
             senior,
+            moved_on,
         )
 
     def _unit(self, value: Cell) -> Organisation:
@@ -403,8 +412,9 @@ def parse_flag(value: Cell) -> bool:
 def _date_parser(*, required: bool) -> Callable[[Cell], date | None]:
     def parse(value: Cell) -> date | None:
         if isinstance(value, datetime):
-            return value.date()
+            value = value.date()
         if isinstance(value, date):
+            validate_plausible_date(value)
             return value
         text = _text(value)
         if not text:
@@ -417,16 +427,18 @@ def _date_parser(*, required: bool) -> Callable[[Cell], date | None]:
 
 
 def parse_date(text: str) -> date:
-    """Return the date written as dd/mm/aaaa or aaaa-mm-dd."""
+    """Return the date written as dd/mm/aaaa or aaaa-mm-dd, if plausible."""
     for pattern in DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             try:
-                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+                day = date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 raise ValidationError(
                     _("%(value)s is not a valid date.") % {"value": text}
                 ) from None
+            validate_plausible_date(day)
+            return day
     raise ValidationError(
         _("Write the date as dd/mm/aaaa or aaaa-mm-dd, not %(value)s.")
         % {"value": text}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from courses.dates import validate_plausible_date
 from courses.models import CoursePage
 from lms.identity import DocumentType, normalise_document_number
 from lms.models import (
@@ -23,7 +24,8 @@ from lms.models import (
 from lms.policies import staff_policy
 
 # A change to any of these is a transfer or an appointment: requirements that
-# newly apply count their days from that day (StaffMember.moved_on).
+# newly apply count their days from the day it took effect (StaffMember.moved_on),
+# which HR gives, or else the day it is saved.
 MOVE_FIELDS = {"unit", "regime", "is_senior_official"}
 PERSON_FIELDS = ["document_type", "document_number", "first_names", "last_names"]
 
@@ -48,6 +50,7 @@ class StaffMemberForm(WagtailAdminModelForm):
             "is_senior_official",
             "hired_on",
             "left_on",
+            "moved_on",
         ]
 
     field_order = PERSON_FIELDS
@@ -112,7 +115,11 @@ class StaffMemberForm(WagtailAdminModelForm):
             setattr(person, name, self.cleaned_data[name])
         person.save()
         self.instance.person = person
-        if self.instance.pk and MOVE_FIELDS & set(self.changed_data):
+        if (
+            self.instance.pk
+            and MOVE_FIELDS & set(self.changed_data)
+            and "moved_on" not in self.changed_data
+        ):
             self.instance.moved_on = timezone.localdate()
         return super().save(commit)
 
@@ -276,7 +283,11 @@ class OrganisationRoleForm(WagtailAdminModelForm):
 
 
 class ExtendDueDateForm(forms.Form):
-    new_due_on = forms.DateField(label=_("new due date"), widget=AdminDateInput)
+    new_due_on = forms.DateField(
+        label=_("new due date"),
+        widget=AdminDateInput,
+        validators=[validate_plausible_date],
+    )
     reason = forms.CharField(
         label=_("reason"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.dates import start_of
+from courses.dates import start_of, validate_plausible_date
 from courses.models import CoursePage
 from lms.models.learning import Completion, Enrolment, Person
 
@@ -239,8 +239,8 @@ class Cohort(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_plausible_date])
+    ends_on = models.DateField(_("ends on"), validators=[validate_plausible_date])
     join_token = models.CharField(
         max_length=32, unique=True, default=new_join_token, editable=False
     )
@@ -291,7 +291,9 @@ class CohortSession(models.Model):
         Cohort, on_delete=models.CASCADE, related_name="sessions"
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(
+        _("starts at"), validators=[validate_plausible_date]
+    )
     minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
     )

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.dates import add_months
+from courses.dates import (
+    MAX_PERIOD_DAYS,
+    MAX_PERIOD_MONTHS,
+    add_days,
+    add_months,
+    validate_plausible_date,
+)
 from courses.models import CoursePage
 from lms.models.learning import Attempt, Completion, Enrolment
 from lms.models.staff import Organisation, Regime, StaffMember
@@ -55,16 +62,22 @@ class TrainingRequirement(models.Model):
         _("days to complete"),
         default=30,
         help_text=_("Days after the hire or appointment date."),
+        validators=[MaxValueValidator(MAX_PERIOD_DAYS)],
     )
     recertify_months = models.PositiveSmallIntegerField(
         _("renew every (months)"),
         null=True,
         blank=True,
         help_text=_("Leave empty if a completion never needs renewing."),
+        validators=[MaxValueValidator(MAX_PERIOD_MONTHS)],
     )
     # Staff hired before the rule existed get the same number of days from
     # this date, instead of being overdue on the day the rule is created.
-    applies_from = models.DateField(_("applies from"), default=timezone.localdate)
+    applies_from = models.DateField(
+        _("applies from"),
+        default=timezone.localdate,
+        validators=[validate_plausible_date],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = TrainingRequirementQuerySet.as_manager()
@@ -90,7 +103,7 @@ class TrainingRequirement(models.Model):
 
     def due_date(self, started_on: date) -> date:
         """Return the deadline for someone who joined on `started_on`."""
-        return max(started_on, self.applies_from) + timedelta(days=self.due_days)
+        return add_days(max(started_on, self.applies_from), self.due_days)
 
     def renew_by(self, completed_on: date) -> date | None:
         """Return the date a completion on `completed_on` must be renewed by."""
@@ -279,7 +292,9 @@ class DueDateExtension(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="extensions"
     )
     previous_due_on = models.DateField(_("previous due date"))
-    new_due_on = models.DateField(_("new due date"))
+    new_due_on = models.DateField(
+        _("new due date"), validators=[validate_plausible_date]
+    )
     reason = models.TextField(_("reason"))
     extended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from courses.dates import validate_plausible_date
 from lms.models.learning import Person
 
 
@@ -111,12 +112,27 @@ class StaffMember(models.Model):
         _("employment regime"), max_length=5, choices=Regime.choices
     )
     is_senior_official = models.BooleanField(_("senior official"), default=False)
-    hired_on = models.DateField(_("hire or appointment date"))
-    left_on = models.DateField(_("end date"), null=True, blank=True)
-    # Set when the unit, regime or senior-official flag changes: requirements
-    # that newly apply count their days from here, not from the old hire date.
+    hired_on = models.DateField(
+        _("hire or appointment date"), validators=[validate_plausible_date]
+    )
+    left_on = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    # The day the latest change of unit, regime or senior-official flag took
+    # effect, as HR gives it (the day it is recorded if HR gives none):
+    # requirements that newly apply count their days from here, not from the
+    # old hire date nor from the day the change was typed in.
     moved_on = models.DateField(
-        _("last transfer or appointment"), null=True, blank=True
+        _("last transfer or appointment"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text=_(
+            "The day the latest change of unit, regime or senior post took "
+            "effect; the deadlines of training that newly applies count from "
+            "it. If you make such a change and leave this date as it was, "
+            "today is used."
+        ),
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -234,6 +234,23 @@ def test_a_transfer_records_the_day_it_happened_and_reassigns(
     assert Assignment.objects.get(staff=member_a).due_on == TODAY + timedelta(days=10)
 
 
+def test_a_transfer_counts_from_the_effective_date_hr_gives(
+    client, hr_a, member_a, units, course
+):
+    TrainingRequirementFactory(course=course, organisation=units["a"], due_days=10)
+    StaffMember.objects.filter(pk=member_a.pk).update(hired_on=date(2020, 1, 6))
+    member_a.refresh_from_db()
+    effective = TODAY - timedelta(days=10)
+    edit_url = reverse("lms_staff:edit", args=[member_a.pk])
+    signed_in(client, hr_a).post(
+        edit_url,
+        edit_form(member_a, unit=units["a"].pk, moved_on=effective.isoformat()),
+    )
+    member_a.refresh_from_db()
+    assert member_a.moved_on == effective
+    assert Assignment.objects.get(staff=member_a).due_on == TODAY
+
+
 def test_an_edit_of_the_post_only_is_not_a_transfer(client, hr_a, member_a):
     edit_url = reverse("lms_staff:edit", args=[member_a.pk])
     signed_in(client, hr_a).post(edit_url, edit_form(member_a, post="Jefa de área"))

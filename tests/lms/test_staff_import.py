@@ -152,6 +152,33 @@ def test_a_senior_appointment_counts_a_new_requirement_from_the_import(rosa, cou
     assert assignment.due_on == TODAY + timedelta(days=60)
 
 
+def test_an_appointment_counts_from_the_day_it_took_effect_not_the_import(rosa, course):
+    governors = TrainingRequirementFactory(
+        course=course, senior_officials_only=True, due_days=60
+    )
+    effective = TODAY - timedelta(days=10)
+    line = ROSA.removesuffix("no") + f"sí,{effective:%d/%m/%Y}"
+    result = run(csv_file(HEADER + ",fecha_movimiento", line))
+    assert result.changed == 1
+    rosa.refresh_from_db()
+    assert rosa.moved_on == effective
+    assignment = Assignment.objects.get(staff=rosa, requirement=governors)
+    assert assignment.due_on == TODAY + timedelta(days=50)
+
+
+def test_a_later_file_corrects_the_day_an_appointment_took_effect(rosa, course):
+    governors = TrainingRequirementFactory(
+        course=course, senior_officials_only=True, due_days=60
+    )
+    run(csv_file(HEADER, ROSA.removesuffix("no") + "sí"))
+    line = ROSA.removesuffix("no") + "sí,2026-03-20"
+    result = run(csv_file(HEADER + ",fecha_movimiento", line))
+    [change] = result.plan.changed
+    assert [old for _label, old, _new in change.fields] == ["01/04/2026"]
+    assignment = Assignment.objects.get(staff=rosa, requirement=governors)
+    assert assignment.due_on == date(2026, 5, 19)
+
+
 def test_a_rehire_updates_the_hire_date_clears_the_end_and_opens_a_new_cycle(
     units, induction
 ):

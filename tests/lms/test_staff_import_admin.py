@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.core import signing
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -248,3 +251,43 @@ def test_the_preview_needs_the_same_queries_whatever_the_file_size(
     with django_assert_max_num_queries(16):
         response = upload(hr_client, HEADER, *lines, full=True)
     assert response.context["result"].created == size // 2
+
+
+def test_a_confirmation_stopped_half_way_may_be_retried_and_imports_once(
+    hr_client, hr_a, induction, monkeypatch
+):
+    # gunicorn stops a worker that runs too long with SystemExit, which no
+    # `except Exception` sees; the people were written, the assignments not.
+    ticket = upload(hr_client, HEADER, ROSA, JOSE).context["ticket"]
+
+    def stopped(**kwargs):
+        raise SystemExit(1)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("lms.imports.sync_assignments", stopped)
+        with pytest.raises(SystemExit):
+            confirm(hr_client, ticket)
+    assert table_sizes() == (0, 0, 0)
+
+    response = confirm(hr_client, ticket)
+    assert response.status_code == 302
+    assert "Staff imported: 2 created" in hr_client.get(URL).text
+    assert table_sizes() == (2, 2, 2)
+    assert ModelLogEntry.objects.filter(action=LOG_ACTION).count() == 1
+
+
+def test_a_worker_killed_outright_frees_the_confirmation_within_minutes(
+    hr_client, hr_a, induction
+):
+    ticket = upload(hr_client, HEADER, ROSA, JOSE).context["ticket"]
+    # A killed worker leaves its claim behind, with nothing written.
+    fields = signing.loads(ticket, salt=import_views.TICKET_SALT)
+    claim = import_views.PendingImport(**fields).claim_key
+    cache.add(claim, import_views.RUNNING, import_views.RUNNING_MAX_AGE)
+    confirm(hr_client, ticket)
+    assert "This import is under way" in hr_client.get(URL).text
+    assert table_sizes() == (0, 0, 0)
+
+    with time_machine.travel(timedelta(seconds=import_views.RUNNING_MAX_AGE + 1)):
+        confirm(hr_client, ticket)
+    assert table_sizes() == (2, 2, 2)

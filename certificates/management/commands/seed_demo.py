@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.demo import ensure_demo_certificates
+from certificates.demo import ensure_demo_certificates, issue_staff_certificates
 from lms import demo
 from lms.demo_cohorts import ensure_cohort_demo
 from lms.demo_staff import ensure_staff_demo
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 now=timezone.now(),
                 revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
             )
+            issue_staff_certificates(now=timezone.now())
             cascade = ensure_cohort_demo(now=timezone.now())
             second_factor = demo.ensure_second_factors()
         self.stdout.write(

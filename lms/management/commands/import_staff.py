@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Import HR's staff list from a CSV or XLSX file (columns dni, nombres, "
         "apellidos, correo, codigo_unidad, cargo, regimen, fecha_ingreso, "
-        "fecha_cese, es_directivo). Any error writes nothing."
+        "fecha_cese, es_directivo; optionally fecha_movimiento, the day a "
+        "change of unit, regime or senior post took effect). Any error writes "
+        "nothing."
     )
 
     def add_arguments(self, parser):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.dates import date_argument
 from lms.assignments import sync_assignments
 from lms.models import ReminderKind
 from lms.reminders import send_reminders
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--today",
-            type=date.fromisoformat,
+            type=date_argument,
             help="Run as if on this date (YYYY-MM-DD), e.g. to catch up a missed day.",
         )
 
