@@ -111,7 +111,11 @@ def out_of_attempts(user: User, *, today: date) -> list[Enrolment]:
         .defer("course__question_bank")
         .prefetch_related(
             Prefetch("completions", Completion.objects.order_by("completed_at")),
-            Prefetch("attempts", Attempt.objects.order_by("number")),
+            Prefetch(
+                "attempts",
+                # Their question snapshots are not needed to count them.
+                Attempt.objects.defer("questions", "answers").order_by("number"),
+            ),
             "extra_attempts",
         )
         .order_by("course__title")
