@@ -30,6 +30,14 @@ class Audience(models.TextChoices):
     BUSINESSES = "businesses", _("Businesses")
 
 
+class ResultReveal(models.TextChoices):
+    """What the result of a failed attempt shows while attempts remain."""
+
+    SCORE = "score", _("The score only")
+    MISTAKES = "mistakes", _("Which questions were wrong, with their explanations")
+    ANSWERS = "answers", _("Every question's correct options")
+
+
 class CataloguePage(Page):
     """The public home page: every published course, grouped by audience."""
 
@@ -87,6 +95,17 @@ class CoursePage(Page):
         validators=[MinValueValidator(1)],
         help_text=_("Drawn at random from the question bank for each attempt."),
     )
+    result_reveals = models.CharField(
+        _("a failed attempt's result shows"),
+        max_length=10,
+        choices=ResultReveal.choices,
+        default=ResultReveal.MISTAKES,
+        help_text=_(
+            "Showing the correct options lets a learner memorise them for the "
+            "next attempt. Once the learner passes or has no attempts left, the "
+            "result shows every correct option."
+        ),
+    )
     certificate_title = models.CharField(_("certificate title"), max_length=200)
     cohort_attendance_percent = models.PositiveSmallIntegerField(
         _("attendance required in a trainer-led group (%)"),
@@ -128,6 +147,7 @@ class CoursePage(Page):
                         FieldPanel("questions_per_attempt"),
                     ]
                 ),
+                FieldPanel("result_reveals"),
                 FieldPanel("question_bank"),
             ],
             heading=_("Final assessment"),

@@ -6,25 +6,37 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses import quizzes
-from courses.models import CoursePage
+from courses.models import CoursePage, ResultReveal
+from lms.audit import audit
 from lms.completions import record_completion
 from lms.learning import progress_for
-from lms.models import Attempt, Completion, Enrolment, Participant, renewal_window
+from lms.models import (
+    Attempt,
+    Completion,
+    Enrolment,
+    ExtraAttempt,
+    Participant,
+    User,
+    renewal_window,
+)
 
 
 class AssessmentError(Exception):
     """A request the rules refuse; the message is shown to the learner."""
 
 
-def attempts_left(*, course: CoursePage, used: int) -> int:
-    return max(course.max_attempts - used, 0)
+def attempts_left(*, course: CoursePage, where: Standing) -> int:
+    """Return the attempts the learner may still start: the course's and granted."""
+    return max(course.max_attempts + where.extra_attempts - where.attempts_used, 0)
 
 
 @dataclass(frozen=True)
@@ -36,26 +48,33 @@ class Standing:
     attempts: tuple[Attempt, ...]  # every attempt, in order
     attempts_used: int  # attempts since the latest completion, if any
     renewable: bool = False  # the current one ends within the renewal window
+    extra_attempts: int = 0  # granted by staff since the latest completion
 
 
 def standing(
-    completions: Sequence[Completion], attempts: Sequence[Attempt], *, today: date
+    completions: Sequence[Completion],
+    attempts: Sequence[Attempt],
+    *,
+    today: date,
+    extra: Sequence[ExtraAttempt] = (),
 ) -> Standing:
-    """Summarise completions and attempts, both in the order they happened.
+    """Summarise completions, attempts and extra attempts, in the order they happened.
 
-    Attempts are counted afresh after each completion, so a learner renewing
-    a lapsed course has the course's full number of attempts again. A
-    completion about to run out may be renewed early, within the renewal
-    window, so staff can meet a renewal deadline without a gap.
+    Attempts, and the extra ones granted, are counted afresh after each
+    completion, so a learner renewing a lapsed course has the course's full
+    number of attempts again. A completion about to run out may be renewed
+    early, within the renewal window, so staff can meet a renewal deadline
+    without a gap.
     """
     latest = list(completions)[-1] if completions else None
     since = latest.completed_at if latest else None
     used = sum(1 for attempt in attempts if since is None or attempt.started_at > since)
+    granted = sum(1 for grant in extra if since is None or grant.granted_at > since)
     if latest and latest.is_current(today=today):
         ends = latest.valid_until()
         renewable = ends is not None and today > ends - renewal_window()
-        return Standing(latest, None, tuple(attempts), used, renewable)
-    return Standing(None, latest, tuple(attempts), used)
+        return Standing(latest, None, tuple(attempts), used, renewable, granted)
+    return Standing(None, latest, tuple(attempts), used, extra_attempts=granted)
 
 
 def standing_for(enrolment: Enrolment, *, today: date) -> Standing:
@@ -63,7 +82,104 @@ def standing_for(enrolment: Enrolment, *, today: date) -> Standing:
         list(enrolment.completions.order_by("completed_at")),
         list(enrolment.attempts.order_by("number")),
         today=today,
+        extra=list(enrolment.extra_attempts.all()),
     )
+
+
+def result_reveals(attempt: Attempt, *, where: Standing, attempts_left: int) -> str:
+    """Return what the attempt's result may show (a ResultReveal value).
+
+    The course's setting holds while the learner may still try again, so a
+    retake cannot be memorised; once they have passed, or have no attempts
+    left, every correct option is shown.
+    """
+    passed = attempt.passed or (where.current is not None and not where.renewable)
+    if passed or not attempts_left:
+        return ResultReveal.ANSWERS
+    return attempt.enrolment.course.result_reveals
+
+
+def out_of_attempts(user: User, *, today: date) -> list[Enrolment]:
+    """Return the user's enrolments whose assessment they can no longer attempt.
+
+    Those are the ones another attempt may be granted for: not completed (or
+    due for renewal), no attempt open, and every attempt used.
+    """
+    enrolments = (
+        Enrolment.objects.filter(user=user)
+        .select_related("course")
+        .defer("course__question_bank")
+        .prefetch_related(
+            Prefetch("completions", Completion.objects.order_by("completed_at")),
+            Prefetch(
+                "attempts",
+                # Their question snapshots are not needed to count them.
+                Attempt.objects.defer("questions", "answers").order_by("number"),
+            ),
+            "extra_attempts",
+        )
+        .order_by("course__title")
+    )
+    stuck = []
+    for enrolment in enrolments:
+        where = standing(
+            enrolment.completions.all(),
+            enrolment.attempts.all(),
+            today=today,
+            extra=enrolment.extra_attempts.all(),
+        )
+        if _grant_refusal(enrolment, where) is None:
+            stuck.append(enrolment)
+    return stuck
+
+
+def grant_extra_attempt(
+    *, enrolment: Enrolment, reason: str, by: User, now: datetime
+) -> ExtraAttempt:
+    """Let a learner who has used every attempt take the assessment once more.
+
+    Who granted it and why stay on record, and the grant is audited.
+    """
+    if not reason.strip():
+        raise AssessmentError(_("Say why another attempt is granted."))
+    with transaction.atomic():
+        # One grant at a time per enrolment: a double click grants once.
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        refusal = _grant_refusal(
+            enrolment, standing_for(enrolment, today=timezone.localdate(now))
+        )
+        if refusal:
+            raise AssessmentError(refusal)
+        grant = ExtraAttempt.objects.create(
+            enrolment=enrolment, granted_at=now, granted_by=by, reason=reason.strip()
+        )
+        transaction.on_commit(
+            partial(
+                audit,
+                "extra_attempt_granted",
+                user=by,
+                extra_attempt_id=grant.pk,
+                enrolment_id=enrolment.pk,
+                account_id=enrolment.user_id,
+                course_id=enrolment.course_id,
+            )
+        )
+    return grant
+
+
+def _grant_refusal(enrolment: Enrolment, where: Standing) -> str | None:
+    """Return why no attempt may be granted for the enrolment now, or None."""
+    if where.current and not where.renewable:
+        return _("The person has already completed this course.")
+    if any(attempt.is_open for attempt in where.attempts):
+        return _("The person has an attempt in progress.")
+    if attempts_left(course=enrolment.course, where=where):
+        return _("The person still has attempts left.")
+    return None
 
 
 def start_attempt(
@@ -104,14 +220,15 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
         raise AssessmentError(_("You have already completed this course."))
     if not _in_a_cohort(enrolment) and not progress_for(enrolment).all_lessons_done:
         raise AssessmentError(_("Read every lesson before taking the assessment."))
-    if not attempts_left(course=course, used=where.attempts_used):
+    if not attempts_left(course=course, where=where):
+        allowed = course.max_attempts + where.extra_attempts
         raise AssessmentError(
             ngettext(
                 "You have used your only attempt at this assessment.",
                 "You have used all %(count)d attempts at this assessment.",
-                course.max_attempts,
+                allowed,
             )
-            % {"count": course.max_attempts}
+            % {"count": allowed}
         )
     if not course.question_bank:
         raise AssessmentError(_("This course has no assessment yet."))

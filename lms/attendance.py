@@ -226,21 +226,16 @@ def evaluate_cohort(*, cohort: Cohort, now: datetime) -> list[Completion]:
     completion is revoked only with its certificate.
     """
     course = cohort.course
-    sessions = cohort.sessions.count()
     waiting = (
-        with_attended(Participant.objects.filter(cohort=cohort, completion=None))
+        Participant.objects.filter(cohort=cohort, completion=None)
         .select_for_update(of=("self",), no_key=True)
         .select_related("enrolment")
         .order_by("pk")
     )
     candidates = [
         participant
-        for participant in waiting
-        if attended_enough(
-            participant.attended,
-            sessions=sessions,
-            percent=course.cohort_attendance_percent,
-        )
+        for participant in with_attendance(waiting, cohort=cohort)
+        if participant.attendance_met
     ]
     if not candidates:
         return []
@@ -308,6 +303,30 @@ def _best_result(
 def attended_enough(attended: int, *, sessions: int, percent: int) -> bool:
     """Whether `attended` sessions are at least `percent` % of `sessions`."""
     return sessions > 0 and attended * 100 >= percent * sessions
+
+
+def with_attendance(
+    participants: QuerySet[Participant], *, cohort: Cohort
+) -> list[Participant]:
+    """Return the participants, each with its attendance as the completion rule sees it.
+
+    `attended` counts the sessions present at, `sessions` every session of
+    the cohort (held, recorded or not) and `attendance_met` applies the
+    course's rule to the two: the trainer's counter and `evaluate_cohort`
+    both read these, so they cannot disagree.
+    """
+    every_session = CohortSession.objects.filter(cohort=OuterRef("cohort"))
+    rows = list(
+        with_attended(participants).annotate(
+            sessions=_count(every_session, per="cohort")
+        )
+    )
+    percent = cohort.course.cohort_attendance_percent
+    for participant in rows:
+        participant.attendance_met = attended_enough(
+            participant.attended, sessions=participant.sessions, percent=percent
+        )
+    return rows
 
 
 def with_attended(participants: QuerySet[Participant]) -> QuerySet[Participant]:

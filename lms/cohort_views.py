@@ -116,6 +116,7 @@ def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
         cohort=form.save(commit=False),
         sessions=sessions.save(commit=False),
         removed=sessions.deleted_objects,
+        now=timezone.now(),
     )
     messages.success(request, _("Cohort saved."))
     return redirect("cohorts:detail", cohort.pk)
@@ -144,7 +145,7 @@ def _render_detail(
             "cohort": cohort,
             "sessions": sessions,
             "sessions_recorded": sum(1 for s in sessions if s.recorded_at),
-            "participants": list(cohorts.participants_of(cohort)),
+            "participants": cohorts.participants_of(cohort),
             "join_url": cohorts.join_url(cohort),
             "list_form": list_form,
             "list_errors": list_errors,

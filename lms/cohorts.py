@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.attendance import with_attended, with_rates
+from lms.attendance import evaluate_cohort, with_attendance, with_rates
 from lms.invitations import open_account
 from lms.learning import enrol
 from lms.models import (
@@ -83,9 +83,15 @@ def save_cohort(
     *,
     cohort: Cohort,
     sessions: Sequence[CohortSession],
+    now: datetime,
     removed: Sequence[CohortSession] = (),
 ) -> Cohort:
-    """Save the cohort, its new and changed sessions, and drop the removed ones."""
+    """Save the cohort, its new and changed sessions, and drop the removed ones.
+
+    The completion rule counts every session, so fewer sessions may now
+    complete participants (and issue their certificates): the cohort is
+    evaluated again, as after recording attendance.
+    """
     cohort.save()
     for session in removed:
         session.delete()
@@ -99,6 +105,7 @@ def save_cohort(
     for session in sessions:
         session.cohort = cohort
         session.save()
+    evaluate_cohort(cohort=cohort, now=now)
     return cohort
 
 
@@ -138,22 +145,28 @@ def with_figures(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     )
 
 
-def participants_of(cohort: Cohort) -> QuerySet[Participant]:
-    """Return the cohort's participants with sessions attended and test passed.
+def participants_of(cohort: Cohort) -> list[Participant]:
+    """Return the cohort's participants with their attendance and test passed.
 
-    The test counts as passed online (any passed attempt of the enrolment) or
-    on paper (a score the trainer typed in, at the course's pass mark).
+    Attendance is `lms.attendance.with_attendance`'s, the completion rule's
+    own. The test counts as passed online (any passed attempt of the
+    enrolment) or on paper (a score the trainer typed in, at the course's
+    pass mark).
     """
     passed_online = Exists(
         Attempt.objects.filter(enrolment=OuterRef("enrolment"), passed=True)
     )
-    participants = Participant.objects.filter(cohort=cohort).select_related("person")
-    return with_attended(participants).annotate(
-        assessment_passed=ExpressionWrapper(
-            passed_online | Q(paper_score__gte=cohort.course.pass_mark),
-            output_field=BooleanField(),
+    participants = (
+        Participant.objects.filter(cohort=cohort)
+        .select_related("person")
+        .annotate(
+            assessment_passed=ExpressionWrapper(
+                passed_online | Q(paper_score__gte=cohort.course.pass_mark),
+                output_field=BooleanField(),
+            )
         )
     )
+    return with_attendance(participants, cohort=cohort)
 
 
 # Joining by the trainer's list

@@ -135,6 +135,7 @@ def seed_cohort(
             CohortSession(number=number, starts_at=_at(day), topic=f"Sesión {number}")
             for number, day in enumerate(days, start=1)
         ],
+        now=now,
     )
     people = _staff_to_enrol(course, demo.participants, today=today)
     add_participants(cohort=cohort, people=people, now=now)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from courses.models import CoursePage
 from lms.assignments import sync_assignments
@@ -170,7 +171,8 @@ def ensure_staff(today: date) -> int:
             defaults={"first_names": first, "last_names": last},
         )
         if new:
-            email = f"{first.split()[0].lower()}.{number}@regioncajamarca.gob.pe"
+            # An address's local part is ASCII: "Hernán" writes "hernan".
+            email = f"{slugify(first.split()[0])}.{number}@regioncajamarca.gob.pe"
             staff = _staff(person, email, job, units, today)
             _learn(staff, rng.random(), today)
             created += 1

@@ -189,6 +189,7 @@ def _learner_address(staff: StaffMember) -> str:
 
 @dataclass(frozen=True)
 class OverdueRow:
+    staff_id: int
     path: str
     unit: str
     name: str
@@ -261,6 +262,7 @@ def _overdue_rows(*, today: date) -> list[OverdueRow]:
         .latest_cycles()
         .filter(staff__in=StaffMember.objects.active(today=today))
         .values_list(
+            "staff_id",
             "staff__unit__path",
             "staff__unit__name",
             "staff__person__last_names",
@@ -271,8 +273,10 @@ def _overdue_rows(*, today: date) -> list[OverdueRow]:
         )
     )
     rows = [
-        OverdueRow(path, unit, f"{last}, {first}", mask_document_number(doc), *rest)
-        for path, unit, last, first, doc, *rest in values
+        OverdueRow(
+            staff, path, unit, f"{last}, {first}", mask_document_number(doc), *rest
+        )
+        for staff, path, unit, last, first, doc, *rest in values
     ]
     # Sorted here, not by the database, whose collation may order paths
     # differently from the prefix search in _in_scope.
@@ -296,11 +300,14 @@ def _in_scope(
 
 
 def _digest_email(user: User, rows: list[OverdueRow], *, today: date) -> Email:
+    """Return the digest; its figures count people, not their overdue courses."""
+    shown = rows[:DIGEST_ROWS]
+    people = {row.staff_id for row in rows}
     context = {
         "user": user,
-        "rows": rows[:DIGEST_ROWS],
-        "total": len(rows),
-        "more": max(len(rows) - DIGEST_ROWS, 0),
+        "rows": shown,
+        "total": len(people),
+        "more": len(people - {row.staff_id for row in shown}),
         "today": today,
         "report_url": site_url() + reverse("lms_report_overdue"),
     }

@@ -1,4 +1,4 @@
-"""What a training requirement means: in plain words, and in people it assigns.
+"""What a training requirement means: in plain words, and whose status it changes.
 
 The admin shows both before a rule is saved, so the integrity officer sees
 the effect of a change while it can still be undone.
@@ -6,23 +6,39 @@ the effect of a change while it can still be undone.
 
 from __future__ import annotations
 
+from collections import Counter
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, Max, OuterRef, Subquery
-from django.utils import formats, timezone
+from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from lms.assignments import assignment_due_date
-from lms.models import Assignment, Completion, StaffMember, TrainingRequirement
+from lms.assignments import sync_assignments
+from lms.models import Assignment, AssignmentStatus, TrainingRequirement
 
 
 @dataclass(frozen=True)
-class Headcount:
-    """People a rule would newly assign, and how many of them already meet it."""
+class StatusChanges:
+    """People whose status of a rule saving it would change, by kind of change."""
 
-    newly_assigned: int
-    already_met: int
+    newly_assigned: int = 0
+    already_met: int = 0  # of the newly assigned, those a completion already meets
+    unassigned: int = 0
+    newly_overdue: int = 0
+    no_longer_overdue: int = 0
+    other: int = 0  # any other change of status, e.g. completed to expired
+
+    @property
+    def people(self) -> int:
+        return (
+            self.newly_assigned
+            + self.unassigned
+            + self.newly_overdue
+            + self.no_longer_overdue
+            + self.other
+        )
 
 
 def example_hire_date(requirement: TrainingRequirement, *, today: date) -> date:
@@ -73,40 +89,55 @@ def describe_audience(requirement: TrainingRequirement) -> str:
     return f"{who}."
 
 
-def headcount(requirement: TrainingRequirement, *, today: date) -> Headcount:
-    """Count active staff the rule covers who have no assignment of it yet.
+def status_changes(requirement: TrainingRequirement, *, today: date) -> StatusChanges:
+    """Count the people whose status of the rule saving it as it stands would change.
 
-    Only reads: the rule may be unsaved, and nothing is assigned until it is.
-    Completions count as the assignment rules count them (`is_met_by` on each
-    person's own due date), reading one row per person in one query.
+    The save's own rule, `sync_assignments`, applies the rule inside a
+    transaction that is then rolled back, so the preview cannot disagree with
+    what saving does and nothing is written; the rule may be unsaved.
+    Statuses are read before and after as the admin shows them (`with_status`).
     """
-    candidates = StaffMember.objects.active(today=today).filter(requirement.staff_q())
-    if requirement.pk:
-        assigned = Assignment.objects.filter(
-            staff=OuterRef("pk"), requirement=requirement
-        )
-        candidates = candidates.exclude(Exists(assigned))
-    last_completion = (
-        Completion.objects.filter(
-            enrolment__user__person=OuterRef("person"),
-            enrolment__course=requirement.course_id,
-        )
-        .values("enrolment__user__person")
-        .annotate(last=Max("completed_at"))
-        .values("last")
+    with transaction.atomic():
+        before = _statuses(requirement.pk, today=today)
+        draft = copy(requirement)
+        draft.save()
+        sync_assignments(today=today, requirements=[draft])
+        after = _statuses(draft.pk, today=today)
+        transaction.set_rollback(True)
+    return _compare(before, after)
+
+
+def _statuses(requirement_id: int | None, *, today: date) -> dict[int, str]:
+    """Map each person assigned the rule to the status of their latest cycle."""
+    if requirement_id is None:
+        return {}
+    latest = (
+        Assignment.objects.filter(requirement_id=requirement_id)
+        .latest_cycles()
+        .with_status(today=today)
     )
-    rows = candidates.annotate(last_completed_at=Subquery(last_completion)).only(
-        "hired_on", "moved_on"
-    )
-    newly = met = 0
-    for member in rows.iterator(chunk_size=2000):
-        newly += 1
-        if member.last_completed_at and requirement.is_met_by(
-            timezone.localdate(member.last_completed_at),
-            due_on=assignment_due_date(member, requirement),
-        ):
-            met += 1
-    return Headcount(newly_assigned=newly, already_met=met)
+    return dict(latest.values_list("staff_id", "status"))
+
+
+def _compare(before: dict[int, str], after: dict[int, str]) -> StatusChanges:
+    counts: Counter[str] = Counter()
+    gone = {None, AssignmentStatus.CLOSED}
+    for staff_id in before.keys() | after.keys():
+        old, new = before.get(staff_id), after.get(staff_id)
+        if old == new:
+            continue
+        if old in gone:
+            counts["newly_assigned"] += 1
+            counts["already_met"] += new == AssignmentStatus.COMPLETED
+        elif new in gone:
+            counts["unassigned"] += 1
+        elif new == AssignmentStatus.OVERDUE:
+            counts["newly_overdue"] += 1
+        elif old == AssignmentStatus.OVERDUE:
+            counts["no_longer_overdue"] += 1
+        else:
+            counts["other"] += 1
+    return StatusChanges(**counts)
 
 
 def short_date(day: date) -> str:

@@ -86,6 +86,21 @@ def scope_for(user: User, roles: Iterable[str] = READ_ROLES) -> Scope:
     return Scope.from_grants(granted.values_list("role", "organisation__path"))
 
 
+def managers_of(organisation: Organisation | None) -> QuerySet[User]:
+    """Return the active users whose scope lets them manage staff of the unit.
+
+    Integrity officers manage every unit; HR officers the units under their
+    own. With no unit (someone who is not staff), only integrity officers.
+    """
+    reach = Q(role=Role.INTEGRITY_OFFICER)
+    if organisation is not None:
+        path, step = organisation.path, Organisation.steplen
+        above = [path[:end] for end in range(step, len(path) + 1, step)]
+        reach |= Q(role=Role.HR_OFFICER, organisation__path__in=above)
+    granted = OrganisationRole.objects.filter(reach, role__in=MANAGE_ROLES)
+    return User.objects.filter(is_active=True, pk__in=granted.values("user"))
+
+
 def staff_for_user(user: User, staff_id: int, *, manage: bool = False) -> StaffMember:
     """Return the staff record if the user's scope reaches it, else 404."""
     scope = scope_for(user, MANAGE_ROLES if manage else READ_ROLES)

@@ -297,3 +297,7 @@ class WaiveForm(forms.Form):
     reason = forms.CharField(
         label=_("reason"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class GrantAttemptForm(WaiveForm):
+    """The reason another attempt is granted: the same single field as a waiver's."""

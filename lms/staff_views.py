@@ -1,5 +1,6 @@
 """A person's page in the admin: their record, account and assignments, and the
-actions HR takes on one assignment (extend its due date, waive it)."""
+actions HR takes on one assignment (extend its due date, waive it) or on the
+person's assessments (grant another attempt)."""
 
 from __future__ import annotations
 
@@ -19,20 +20,28 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
+from lms.assessment import AssessmentError, grant_extra_attempt, out_of_attempts
 from lms.assignments import AssignmentError, extend_due_date, waive
-from lms.models import Assignment, AssignmentStatus, DueDateExtension, StaffMember
+from lms.models import (
+    Assignment,
+    AssignmentStatus,
+    DueDateExtension,
+    Enrolment,
+    StaffMember,
+)
 from lms.policies import cached_scope
 from lms.scopes import MANAGE_ROLES, staff_for_user
-from lms.staff_forms import ExtendDueDateForm, WaiveForm
+from lms.staff_forms import ExtendDueDateForm, GrantAttemptForm, WaiveForm
 
 DETAIL_TEMPLATE = "lms/admin/staff/detail.html"
 
 
 def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
     staff = staff_for_user(request.user, staff_id)
+    today = timezone.localdate()
     assignments = (
         Assignment.objects.filter(staff=staff)
-        .with_status(today=timezone.localdate())
+        .with_status(today=today)
         .select_related("requirement__course", "waived_by")
         .prefetch_related(
             Prefetch(
@@ -51,6 +60,12 @@ def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
             for assignment in assignments
         ],
         "can_manage": can_manage,
+        "out_of_attempts": (
+            out_of_attempts(staff.person.user, today=today)
+            if can_manage and staff.person.user_id
+            else []
+        ),
+        "grant_form": GrantAttemptForm(),
         "invite_url": can_manage and reverse("lms_staff_invite", args=[staff.pk]),
         "transcript_url": reverse("certificates_staff_transcript", args=[staff.pk]),
         "extend_form": ExtendDueDateForm(),
@@ -123,10 +138,42 @@ def waive_assignment(
     return redirect("lms_staff_detail", staff_id)
 
 
-def assignment_to_manage(
-    request: HttpRequest, staff_id: int, assignment_id: int
-) -> Assignment:
-    """Return the person's assignment if the user manages the person's unit.
+@require_POST
+def grant_attempt(
+    request: HttpRequest, staff_id: int, enrolment_id: int
+) -> HttpResponse:
+    """Grant the person one more attempt at a course's assessment, saying why."""
+    staff = staff_to_manage(request, staff_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course"),
+        pk=enrolment_id,
+        user__person=staff.person,
+    )
+    form = GrantAttemptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("lms_staff_detail", staff_id)
+    reason = form.cleaned_data["reason"]
+    try:
+        with transaction.atomic():
+            grant_extra_attempt(
+                enrolment=enrolment, reason=reason, by=request.user, now=timezone.now()
+            )
+            log(
+                instance=staff,
+                action="lms.grant_attempt",
+                user=request.user,
+                data={"course": enrolment.course.title, "reason": reason},
+            )
+    except AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Another attempt granted."))
+    return redirect("lms_staff_detail", staff_id)
+
+
+def staff_to_manage(request: HttpRequest, staff_id: int) -> StaffMember:
+    """Return the staff record if the user manages the person's unit.
 
     Someone outside the user's units is 404; a unit the user only reads
     (a unit head's) is 403.
@@ -134,10 +181,17 @@ def assignment_to_manage(
     staff = staff_for_user(request.user, staff_id)
     if not cached_scope(request.user, MANAGE_ROLES).covers(staff.unit):
         raise PermissionDenied
+    return staff
+
+
+def assignment_to_manage(
+    request: HttpRequest, staff_id: int, assignment_id: int
+) -> Assignment:
+    """Return the person's assignment if the user manages the person's unit."""
     return get_object_or_404(
         Assignment.objects.select_related("staff", "requirement"),
         pk=assignment_id,
-        staff=staff,
+        staff=staff_to_manage(request, staff_id),
     )
 
 
@@ -176,5 +230,10 @@ urlpatterns = [
         "personal/<int:staff_id>/assignments/<int:assignment_id>/waive/",
         waive_assignment,
         name="lms_staff_waive",
+    ),
+    path(
+        "personal/<int:staff_id>/enrolments/<int:enrolment_id>/grant-attempt/",
+        grant_attempt,
+        name="lms_staff_grant_attempt",
     ),
 ]

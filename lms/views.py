@@ -21,8 +21,10 @@ from lms.models import (
     Completion,
     Enrolment,
     Participant,
+    StaffMember,
     TrainerCertification,
 )
+from lms.scopes import managers_of
 
 
 def _live_course(course_id: int) -> CoursePage:
@@ -71,12 +73,11 @@ def learning_context(enrolment: Enrolment) -> dict:
         "progress": learning.progress_for(enrolment),
         "attempts": where.attempts,
         "open_attempt": next((each for each in where.attempts if each.is_open), None),
-        "attempts_left": assessment.attempts_left(
-            course=enrolment.course, used=where.attempts_used
-        ),
+        "attempts_left": assessment.attempts_left(course=enrolment.course, where=where),
         "completion": where.current,
         "renewable": where.renewable,
         "lapsed_completion": where.lapsed,
+        "standing": where,
     }
 
 
@@ -185,6 +186,8 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(attempt)
     result = score(attempt.drawn_questions(), attempt.chosen_answers())
     enrolment = attempt.enrolment
+    context = learning_context(enrolment)
+    where, left = context.pop("standing"), context["attempts_left"]
     return render(
         request,
         "lms/attempt_result.html",
@@ -195,9 +198,22 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             # In a trainer's cohort a pass completes the course only with
             # enough attendance, so a passed attempt may not count yet.
             "counted": Completion.objects.filter(attempt=attempt).exists(),
-            **learning_context(enrolment),
+            "reveals": assessment.result_reveals(
+                attempt, where=where, attempts_left=left
+            ),
+            "who_can_grant": [] if left else _who_can_grant(request.user),
+            **context,
         },
     )
+
+
+def _who_can_grant(user) -> list:
+    """Return who may grant the learner another attempt: their HR or integrity."""
+    records = StaffMember.objects.filter(person__user=user).select_related("unit")
+    record = records.first()
+    active = record is not None and record.is_active(today=timezone.localdate())
+    unit = record.unit if active else None
+    return list(managers_of(unit).order_by("first_name", "last_name", "email"))
 
 
 @login_required

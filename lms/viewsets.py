@@ -379,11 +379,15 @@ class RequirementPreviewMixin:
         requirement = getattr(self, "previewed", None) or getattr(self, "object", None)
         if requirement is not None and requirement.course_id:
             today = timezone.localdate()
+            previewed = hasattr(self, "previewed")
             context["preview"] = {
                 "audience": requirement_preview.describe_audience(requirement),
                 "text": requirement_preview.describe(requirement, today=today),
-                "count": requirement_preview.headcount(requirement, today=today),
-                "is_saved": not hasattr(self, "previewed"),
+                # Only a preview asks what saving would change: the saved rule
+                # is already applied.
+                "changes": previewed
+                and requirement_preview.status_changes(requirement, today=today),
+                "is_saved": not previewed,
             }
         return context
 

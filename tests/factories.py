@@ -19,6 +19,7 @@ from lms import assessment
 from lms.demo import current_totp_code
 from lms.learning import complete_lesson
 from lms.models import (
+    Attempt,
     Cohort,
     CohortSession,
     Company,
@@ -265,6 +266,23 @@ def failed_then_open_attempt(enrolment: Enrolment, *, now: datetime):
     }
     failed = assessment.submit_attempt(attempt=first, submitted=wrong, now=now)
     return failed, assessment.start_attempt(enrolment=enrolment, now=now)
+
+
+def used_every_attempt(enrolment: Enrolment, *, now: datetime) -> list[Attempt]:
+    """Fail every attempt the course allows, scored 0 % and submitted at `now`."""
+    return [
+        Attempt.objects.create(
+            enrolment=enrolment,
+            number=number,
+            questions=[],
+            pass_mark=enrolment.course.pass_mark,
+            started_at=now - timedelta(hours=1) + timedelta(minutes=number),
+            submitted_at=now,
+            score=0,
+            passed=False,
+        )
+        for number in range(1, enrolment.course.max_attempts + 1)
+    ]
 
 
 def completion(user: User, course: CoursePage, *, at: datetime) -> Completion:

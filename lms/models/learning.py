@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -194,6 +195,38 @@ class Attempt(models.Model):
 
     def chosen_answers(self) -> dict[str, frozenset[str]]:
         return {qid: frozenset(ids) for qid, ids in (self.answers or {}).items()}
+
+
+class ExtraAttempt(models.Model):
+    """One more attempt at a course's assessment, granted to a learner by staff.
+
+    Counted like the course's own attempts, from the latest completion on;
+    who granted it, when and why stay on record.
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="extra_attempts"
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("extra attempt")
+        verbose_name_plural = _("extra attempts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="extra_attempt_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} +1"
 
 
 class Completion(models.Model):

@@ -43,6 +43,16 @@ def register_assignment_log_actions(actions):
                 "reason": data.get("reason", ""),
             }
 
+    @actions.register_action("lms.grant_attempt")
+    class GrantAttemptFormatter(LogFormatter):
+        label = _("Grant another attempt")
+
+        def format_message(self, log_entry):
+            return _("Another attempt at %(course)s granted: %(reason)s") % {
+                "course": log_entry.data.get("course", ""),
+                "reason": log_entry.data.get("reason", ""),
+            }
+
     @actions.register_action("lms.waive")
     class WaiveFormatter(LogFormatter):
         label = _("Waive assignment")

@@ -29,6 +29,7 @@ def course_form(**overrides) -> dict:
             "estimated_hours": "2",
             "pass_mark": "70",
             "max_attempts": "3",
+            "result_reveals": "mistakes",
             "cohort_attendance_percent": "80",
             "company_completions_required": "1",
             "questions_per_attempt": "1",

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, whether the user is staff (who
 # must use two-factor), enrolment, outline (modules and lessons), progress,
-# attempts, completions, page URLs, view restrictions and the userbar (with the
-# role check behind its admin link).
-COURSE_PAGE_QUERIES = 20
+# attempts, completions, extra attempts granted, page URLs, view restrictions and
+# the userbar (with the role check behind its admin link).
+COURSE_PAGE_QUERIES = 21
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):

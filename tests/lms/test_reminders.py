@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from lms import reminders
 from lms.assignments import extend_due_date, sync_assignments, waive
@@ -19,7 +20,12 @@ from lms.models import (
     ReminderKind,
 )
 from lms.reminders import reminder_owed, send_reminders
-from tests.factories import PersonFactory, StaffMemberFactory, UserFactory
+from tests.factories import (
+    PersonFactory,
+    StaffMemberFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+)
 
 LIMA = ZoneInfo("America/Lima")
 HIRED = date(2026, 3, 1)
@@ -305,6 +311,20 @@ class TestDigest:
         assert list(
             Reminder.objects.filter(recipient=hr_a).values_list("key_date", flat=True)
         ) == [self.MONDAY, date(2026, 4, 13)]
+
+    def test_the_digest_counts_people_not_their_overdue_courses(
+        self, run, units, induction, trainer_course, hr_a
+    ):
+        second_rule = TrainingRequirementFactory(course=trainer_course)
+        hire(units["a"], person=PersonFactory(last_names="Ayala"))
+        with translation.override("es"):
+            [digest] = [m for m in run(self.MONDAY) if m.to == [hr_a.email]]
+        assert Assignment.objects.overdue(today=self.MONDAY).count() == 2
+        assert {induction, second_rule} == {
+            a.requirement for a in Assignment.objects.all()
+        }
+        assert "1 persona con plazo vencido" in digest.subject
+        assert "1 persona de las unidades a su cargo no ha completado" in digest.body
 
     def test_a_digest_missed_on_monday_goes_later_that_week(
         self, run, units, induction, hr_a

@@ -114,10 +114,10 @@ def test_the_audience_is_described(units, english):
     )
 
 
-# The head count
+# The people whose status would change
 
 
-def test_the_count_covers_active_staff_without_an_assignment_yet(units, course):
+def test_a_new_rule_counts_active_staff_it_would_assign(units, course):
     StaffMemberFactory.create_batch(2, unit=units["a"])
     StaffMemberFactory(unit=units["b"])
     StaffMemberFactory(
@@ -126,15 +126,17 @@ def test_the_count_covers_active_staff_without_an_assignment_yet(units, course):
     rule = TrainingRequirement(
         course=course, organisation=units["a"], due_days=30, applies_from=TODAY
     )
-    count = requirement_preview.headcount(rule, today=TODAY)
-    assert count == requirement_preview.Headcount(newly_assigned=2, already_met=0)
+    changes = requirement_preview.status_changes(rule, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(newly_assigned=2)
+    assert rule.pk is None
 
 
-def test_the_count_leaves_out_people_already_assigned(units, induction):
+def test_people_already_assigned_are_not_counted_again(units, induction):
     StaffMemberFactory(unit=units["a"])
     sync_assignments(today=TODAY)
     StaffMemberFactory(unit=units["b"])
-    assert requirement_preview.headcount(induction, today=TODAY).newly_assigned == 1
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(newly_assigned=1)
 
 
 def test_the_count_says_who_already_holds_a_completion_that_meets_the_rule(
@@ -146,24 +148,49 @@ def test_the_count_says_who_already_holds_a_completion_that_meets_the_rule(
     rule = TrainingRequirement(
         course=course, due_days=30, recertify_months=24, applies_from=TODAY
     )
-    count = requirement_preview.headcount(rule, today=TODAY)
-    assert count == requirement_preview.Headcount(newly_assigned=3, already_met=1)
+    changes = requirement_preview.status_changes(rule, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(newly_assigned=3, already_met=1)
 
 
-def test_counting_writes_nothing_and_costs_the_same_queries_at_any_size(
+def test_a_shorter_deadline_counts_the_people_it_makes_overdue(units, induction):
+    StaffMemberFactory.create_batch(6, unit=units["a"], hired_on=date(2026, 2, 1))
+    sync_assignments(today=TODAY)  # due 03/03/2026: pending today
+    induction.due_days = 20  # due 21/02/2026: overdue today
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(newly_overdue=6)
+    induction.due_days = 60
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges()
+
+
+def test_a_narrower_or_inactive_rule_counts_the_people_it_unassigns(units, induction):
+    StaffMemberFactory.create_batch(2, unit=units["a"], hired_on=date(2026, 1, 1))
+    StaffMemberFactory(unit=units["b"], hired_on=date(2026, 2, 1))
+    sync_assignments(today=TODAY)  # A's are overdue, B's is pending
+    induction.organisation = units["b"]
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(unassigned=2)
+    induction.organisation, induction.due_days = None, 90
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(no_longer_overdue=2)
+    induction.is_active = False
+    changes = requirement_preview.status_changes(induction, today=TODAY)
+    assert changes == requirement_preview.StatusChanges(unassigned=3)
+
+
+def test_counting_leaves_nothing_written_and_costs_the_same_queries_at_any_size(
     units, course, django_assert_max_num_queries
 ):
     rule = TrainingRequirement(course=course, due_days=30, applies_from=TODAY)
     StaffMemberFactory.create_batch(2, unit=units["a"])
     with CaptureQueriesContext(connection) as small:
-        requirement_preview.headcount(rule, today=TODAY)
-    queries = [query["sql"] for query in small.captured_queries]
-    writes = ("INSERT", "UPDATE", "DELETE")
-    assert not [sql for sql in queries if sql.lstrip().upper().startswith(writes)]
+        requirement_preview.status_changes(rule, today=TODAY)
     StaffMemberFactory.create_batch(20, unit=units["b"])
-    with django_assert_max_num_queries(len(queries)):
-        assert requirement_preview.headcount(rule, today=TODAY).newly_assigned == 22
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        changes = requirement_preview.status_changes(rule, today=TODAY)
+    assert changes.newly_assigned == 22
     assert not Assignment.objects.exists()
+    assert not TrainingRequirement.objects.exists()
 
 
 # The admin pages
@@ -180,7 +207,8 @@ def test_preview_shows_the_rule_and_its_count_without_saving(
     assert response.status_code == 200
     assert "Preview: nothing is saved yet" in html
     assert "must finish by 31/03/2026 and renew by 31/03/2028" in html
-    assert "It would newly assign 3 people" in html
+    assert "Saving it would change the status of 3 people" in html
+    assert "3 newly assigned" in html
     assert not TrainingRequirement.objects.exists()
     assert not Assignment.objects.exists()
 
@@ -193,6 +221,25 @@ def test_preview_of_an_edit_changes_nothing(client, integrity_officer, induction
     assert "must finish by 30/04/2026" in response.content.decode()
     induction.refresh_from_db()
     assert induction.due_days == 30
+
+
+def test_the_preview_of_a_shorter_deadline_counts_the_six_it_makes_overdue(
+    client, integrity_officer, units, induction
+):
+    """The preview said "0 personas"; saving then made 6 people overdue at once."""
+    StaffMemberFactory.create_batch(6, unit=units["a"], hired_on=date(2026, 2, 1))
+    sync_assignments(today=TODAY)
+    edit_url = reverse("lms_requirements:edit", args=[induction.pk])
+    shorter = rule_form(induction.course, due_days=20, applies_from="2026-01-01")
+    client = signed_in(client, integrity_officer)
+
+    html = client.post(edit_url, shorter | {"preview": "1"}).content.decode()
+
+    assert "Saving it would change the status of 6 people" in html
+    assert "6 newly overdue" in html
+    assert not Assignment.objects.overdue(today=TODAY).exists()
+    assert client.post(edit_url, shorter).status_code == 302
+    assert Assignment.objects.overdue(today=TODAY).count() == 6
 
 
 def test_the_edit_page_describes_the_saved_rule(client, integrity_officer, induction):

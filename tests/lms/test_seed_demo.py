@@ -2,7 +2,9 @@ import json
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
 from wagtail.models import Site
 
 from certificates.models import Certificate
@@ -21,6 +23,7 @@ from lms.models import (
     User,
 )
 from lms.scopes import scope_for
+from lms.staff_forms import PERSON_FIELDS, StaffMemberForm
 from tests.factories import question_bank
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +191,33 @@ def test_it_seeds_units_staff_rules_and_roles_once(settings, tmp_path):
     hr_social = User.objects.get(email="rrhh.social@demo.regioncajamarca.pe")
     scope = scope_for(hr_social)
     assert set(scope.staff().values_list("unit__code", flat=True)) == {"GRDS"}
+
+
+def test_every_demo_staff_record_can_be_saved_in_the_admin(
+    settings, tmp_path, integrity_officer
+):
+    """Accented names (Hernán) give ASCII addresses the admin's form accepts."""
+    settings.DEBUG = True
+    induction = {**COURSE, "slug": INDUCTION_SLUG, "validity_months": 24}
+    (tmp_path / "curso.json").write_text(json.dumps(induction), encoding="utf-8")
+    call_command("seed_demo", courses_dir=tmp_path)
+    refused = {}
+    for staff in StaffMember.objects.select_related("person", "unit"):
+        data = model_to_dict(staff, fields=StaffMemberForm._meta.fields)
+        data |= model_to_dict(staff.person, fields=PERSON_FIELDS)
+        form = StaffMemberForm(
+            {key: "" if value is None else value for key, value in data.items()},
+            instance=staff,
+            for_user=integrity_officer,
+        )
+        try:
+            staff.full_clean()
+        except ValidationError as error:
+            refused[staff.email] = error.message_dict
+        if not form.is_valid():
+            refused[staff.email] = form.errors
+    assert StaffMember.objects.count() > 70
+    assert refused == {}
 
 
 def test_it_seeds_a_certified_trainer_and_her_cohorts_once(

@@ -192,6 +192,11 @@ OWN_ROWS = [
     Row("lms_staff_detail", UNIT_B, ("staff_b.pk",), label="unit B"),
     Row("lms_staff_extend", ADMIN_POST, ("staff_a.pk", "assignment_a.pk")),
     Row("lms_staff_waive", ADMIN_POST, ("staff_a.pk", "assignment_a.pk")),
+    Row(
+        "lms_staff_grant_attempt",
+        ADMIN_POST,
+        ("retaker.pk", "retaker_enrolment.pk"),
+    ),
     Row("certificates_staff_transcript", UNIT_A, ("staff_a.pk",), label="unit A"),
     Row("certificates_staff_transcript", UNIT_B, ("staff_b.pk",), label="unit B"),
     *(

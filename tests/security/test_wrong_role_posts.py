@@ -27,6 +27,7 @@ from lms.models import (
     Cohort,
     Company,
     CompanyMember,
+    ExtraAttempt,
     OrganisationRole,
     Role,
     StaffMember,
@@ -202,6 +203,15 @@ ACTIONS = [
         lambda w: reverse("lms_staff_waive", args=[w.staff_a.pk, w.assignment_a.pk]),
         lambda w: {"reason": "Cesada antes del plazo"},
         lambda w: Assignment.objects.get(pk=w.assignment_a.pk).waived_at,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
+        "grant a unit A person another attempt",
+        lambda w: reverse(
+            "lms_staff_grant_attempt", args=[w.retaker.pk, w.retaker_enrolment.pk]
+        ),
+        lambda w: {"reason": "Estuvo con licencia médica"},
+        lambda w: ExtraAttempt.objects.filter(enrolment=w.retaker_enrolment).count(),
         allowed=("hr_a", "admin"),
     ),
 ]

@@ -68,6 +68,7 @@ from tests.factories import (
     failed_then_open_attempt,
     grant,
     organisation,
+    used_every_attempt,
     with_mfa,
 )
 
@@ -89,6 +90,9 @@ class World:
     staff_b: StaffMember
     assignment_a: Assignment
     assignment_b: Assignment
+    # A unit A staff member who used every attempt at `course`.
+    retaker: StaffMember
+    retaker_enrolment: Enrolment
     # The URL arguments of a staff invitation link (uidb64 and token).
     invitation: dict[str, str]
     company: Company
@@ -166,6 +170,11 @@ def build_world() -> World:
         Assignment.objects.create(staff=staff, requirement=requirement, due_on=today)
         for staff in (staff_a, staff_b)
     )
+    retaker = StaffMemberFactory(unit=unit_a, person__user=UserFactory())
+    retaker_enrolment = Enrolment.objects.create(
+        user=retaker.person.user, course=course
+    )
+    used_every_attempt(retaker_enrolment, now=timezone.now())
     invited = StaffMemberFactory(unit=unit_a, email="invitada@regioncajamarca.gob.pe")
     invitations.invite(staff=invited, by=hr_a, now=timezone.now())
     invited.refresh_from_db()
@@ -255,6 +264,8 @@ def build_world() -> World:
         staff_b=staff_b,
         assignment_a=assignment_a,
         assignment_b=assignment_b,
+        retaker=retaker,
+        retaker_enrolment=retaker_enrolment,
         invitation=resolve(urlsplit(invitations.invitation_link(invited)).path).kwargs,
         company=company,
         other_company=other_company,
