@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0007_companies'),
+        ('lms', '0009_approve_demo_company'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0007_companies'),
+        ('lms', '0010_plausible_dates'),
     ]
 
     operations = [

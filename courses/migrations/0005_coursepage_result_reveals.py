@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_coursepage_company_completions_required'),
+        ('courses', '0004_alter_coursepage_validity_months'),
     ]
 
     operations = [
