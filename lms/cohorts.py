@@ -180,6 +180,18 @@ class Placement:
     person: Person | None
     # The address an account is opened with, for people without one.
     email: str = ""
+    # Whether the person is already one of the trainer's participants.
+    known_to_trainer: bool = False
+
+    @property
+    def name(self) -> str:
+        """Return the name the trainer may see: the list's, unless already theirs.
+
+        A document typed alone must not turn into the name the platform knows.
+        """
+        if self.person and self.known_to_trainer:
+            return self.person.full_name
+        return self.listed.full_name
 
 
 @dataclass
@@ -212,6 +224,14 @@ def plan_participants(
         else:
             plan.invite.append(_invitation(listed, person, plan.errors))
     _check_emails(plan)
+    theirs = set(
+        Participant.objects.filter(
+            cohort__trainer__person=cohort.trainer.person_id,
+            person__in=[person.pk for person in known.values()],
+        ).values_list("person_id", flat=True)
+    )
+    for placement in [*plan.places, *plan.already]:
+        placement.known_to_trainer = getattr(placement.person, "pk", None) in theirs
     free = cohort.capacity - len(in_cohort)
     if len(plan.places) > free:
         message = _(
@@ -236,6 +256,15 @@ def _invitation(
     staff = getattr(person, "staff_record", None) if person else None
     # HR's institutional address wins: it is the one the record is known by.
     email = staff.email if staff and staff.email else listed.email
+    if person is not None and email == listed.email:
+        # A person already on record is opened an account only at an address
+        # on record: the list's would hand their certificates to its writer.
+        message = _(
+            "This person cannot be invited at an address written on the list: "
+            "ask them to sign up and join with the cohort's link."
+        )
+        errors.append(RowError(listed.row, "correo", message))
+        return Placement(listed, person, "")
     if person is None:
         for column, value in (
             ("nombres", listed.first_names),

@@ -4,8 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from lms.identity import DocumentType, normalise_document_number
-from lms.invitations import may_link_at_signup
-from lms.models import Person, StaffMember
+from lms.invitations import claim_at_signup
 
 
 class SignupForm(forms.Form):
@@ -49,30 +48,6 @@ class SignupForm(forms.Form):
             self.add_error("document_number", error)
             return cleaned
         cleaned["document_number"] = number
-        owner = Person.objects.filter(
-            document_type=document_type, document_number=number, user__isnull=False
-        )
-        if owner.exists():
-            self.add_error(
-                "document_number",
-                _(
-                    "This document already belongs to an account. Log in with it, "
-                    "or write to the integrity office if it is not yours."
-                ),
-            )
-            return cleaned
-        email = cleaned.get("email")
-        if email and not may_link_at_signup(
-            document_type=document_type, document_number=number, email=email
-        ):
-            self.add_error(
-                "document_number",
-                _(
-                    "This DNI belongs to a staff record of the Regional Government. "
-                    "Sign up with your institutional email, or ask HR for an "
-                    "invitation."
-                ),
-            )
         return cleaned
 
     @transaction.atomic
@@ -81,22 +56,8 @@ class SignupForm(forms.Form):
         user.first_name = data["first_name"].strip()
         user.last_name = data["last_name"].strip()
         user.save(update_fields=["first_name", "last_name"])
-        # A staff record is claimed only once its institutional email is
-        # confirmed (lms.receivers): knowing someone's DNI and work address
-        # must not be enough to take their record.
-        if StaffMember.objects.filter(
-            person__document_type=data["document_type"],
-            person__document_number=data["document_number"],
-        ).exists():
-            return
-        # HR may have registered the person before they had an account.
-        Person.objects.update_or_create(
+        claim_at_signup(
+            user=user,
             document_type=data["document_type"],
             document_number=data["document_number"],
-            user=None,
-            defaults={
-                "user": user,
-                "first_names": user.first_name,
-                "last_names": user.last_name,
-            },
         )

@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 
 from lms.assignments import SyncResult, sync_assignments
 from lms.models import Organisation, Person, Regime, StaffMember, User
-from lms.scopes import Scope
+from lms.scopes import Scope, identity_error, unseen_record_error
 from lms.spreadsheets import (
     RowError,
     SpreadsheetError,
@@ -40,8 +40,11 @@ class Change:
 
     row: StaffRow
     staff: StaffMember
-    fields: list[tuple[str, str, str]]
+    # (label, old, new); old is None where the old record is not the scope's.
+    fields: list[tuple[str, str | None, str]]
     is_rehire: bool
+    # False for a former record of a unit outside the scope, taken over.
+    seen: bool = True
 
 
 @dataclass
@@ -160,18 +163,15 @@ def plan_import(
     for row in rows:
         person = people.get(row.key)
         staff = getattr(person, "staff_record", None) if person else None
-        if staff is None:
-            if person:
+        error = _row_error(row, person, staff, scope=scope, today=today)
+        if error:
+            plan.errors.append(error)
+        elif staff is None:
+            if person and scope.owns_identity(person):
                 person.first_names, person.last_names = row.first_names, row.last_names
             plan.new.append((row, person))
-        elif staff.is_active(today=today) and not scope.covers(staff.unit):
-            message = _(
-                "This person works in a unit you do not manage; that unit's HR "
-                "office must record the transfer."
-            )
-            plan.errors.append(RowError(row.row, "codigo_unidad", message))
         else:
-            change = _change(row, person, staff, today=today)
+            change = _change(row, person, staff, scope=scope, today=today)
             if change.fields:
                 plan.changed.append(change)
             else:
@@ -179,6 +179,27 @@ def plan_import(
     if full:
         plan.leavers = _leavers(rows, scope=scope, today=today)
     return plan
+
+
+def _row_error(
+    row: StaffRow,
+    person: Person | None,
+    staff: StaffMember | None,
+    *,
+    scope: Scope,
+    today: date,
+) -> RowError | None:
+    """Refuse a row that takes a person or record the scope may not take."""
+    if person is None:
+        return None
+    # A former employee of another unit may be rehired here; a current one
+    # moves only by their own unit's HR office.
+    if staff and staff.is_active(today=today) and not scope.covers(staff.unit):
+        return RowError(row.row, "codigo_unidad", unseen_record_error())
+    message = identity_error(
+        scope, person, first_names=row.first_names, last_names=row.last_names
+    )
+    return RowError(row.row, "nombres", message) if message else None
 
 
 def _existing_people(rows: Sequence[StaffRow]) -> dict[tuple[str, str], Person]:
@@ -193,15 +214,21 @@ def _existing_people(rows: Sequence[StaffRow]) -> dict[tuple[str, str], Person]:
 
 
 def _change(
-    row: StaffRow, person: Person, staff: StaffMember, *, today: date
+    row: StaffRow, person: Person, staff: StaffMember, *, scope: Scope, today: date
 ) -> Change:
-    """Copy the row onto the person and record, listing what it changed."""
+    """Copy the row onto the person and record, listing what it changed.
+
+    A record the scope cannot see (a former employee of another unit) lists
+    the file's values only: its old ones are that unit's.
+    """
+    seen = scope.covers(staff.unit)
     fields = []
-    for name in PERSON_FIELDS:
-        old, new = getattr(person, name), getattr(row, name)
-        if old != new:
-            fields.append((Person._meta.get_field(name).verbose_name, old, new))
-            setattr(person, name, new)
+    if scope.owns_identity(person):
+        for name in PERSON_FIELDS:
+            old, new = getattr(person, name), getattr(row, name)
+            if old != new:
+                fields.append((Person._meta.get_field(name).verbose_name, old, new))
+                setattr(person, name, new)
     moved = False
     is_rehire = (
         staff.left_on is not None
@@ -210,9 +237,9 @@ def _change(
     )
     for name, show in STAFF_FIELDS.items():
         old, new = getattr(staff, name), getattr(row, name)
-        if old != new:
+        if old != new or not seen:
             label = StaffMember._meta.get_field(name).verbose_name
-            fields.append((label, show(old), show(new)))
+            fields.append((label, show(old) if seen else None, show(new)))
             setattr(staff, name, new)
             moved = moved or name in MOVE_FIELDS
     # A rehire starts afresh from its hire date, so it is no move.
@@ -221,9 +248,13 @@ def _change(
     elif row.moved_on and row.moved_on != staff.moved_on:
         # HR corrects the day an earlier move took effect.
         label = StaffMember._meta.get_field("moved_on").verbose_name
-        fields.append((label, _short(staff.moved_on), _short(row.moved_on)))
+        fields.append(
+            (label, _short(staff.moved_on) if seen else None, _short(row.moved_on))
+        )
         staff.moved_on = row.moved_on
-    return Change(row=row, staff=staff, fields=fields, is_rehire=is_rehire)
+    return Change(
+        row=row, staff=staff, fields=fields, is_rehire=is_rehire and seen, seen=seen
+    )
 
 
 def _leavers(

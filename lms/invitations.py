@@ -41,13 +41,16 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 
     def _make_hash_value(self, staff: StaffMember, timestamp: int) -> str:
         # Linking an account kills every link; a newer invitation voids the
-        # older ones. Microseconds go: not every database keeps them.
+        # older ones; a changed email voids those sent to the old one, so
+        # only the invited address opens the account. Microseconds go: not
+        # every database keeps them.
         invited_at = (
             staff.invited_at.replace(microsecond=0, tzinfo=None)
             if staff.invited_at
             else ""
         )
-        return f"{staff.pk}|{staff.person.user_id}|{invited_at}|{timestamp}"
+        email = staff.email.lower()
+        return f"{staff.pk}|{staff.person.user_id}|{invited_at}|{email}|{timestamp}"
 
     def check_token(self, staff: StaffMember | None, token: str | None) -> bool:
         """Check the signature as Django does, with the invitation's timeout."""
@@ -169,23 +172,49 @@ def open_account(
     return user
 
 
-def may_link_at_signup(*, document_type: str, document_number: str, email: str) -> bool:
-    """Say whether a sign-up with this document and email may claim its person.
+def claim_at_signup(*, user: User, document_type: str, document_number: str) -> None:
+    """Tie a new account to the document it signed up with, if nobody holds it.
 
-    A staff record's person is claimed only with the record's institutional
-    email, whose confirmation allauth then requires before the first login.
+    Sign-up answers the same whether or not the document is known, so that
+    nobody learns from it who has an account or works for the government.
+    A clash is told by email to the address on file instead. A staff
+    record's person is claimed only through the record's institutional
+    email, once confirmed (link_on_confirmation).
     """
-    staff_email = (
-        StaffMember.objects.filter(
-            person__document_type=document_type,
-            person__document_number=document_number,
+    person = (
+        Person.objects.filter(
+            document_type=document_type, document_number=document_number
         )
-        .values_list("email", flat=True)
+        .select_related("user", "staff_record")
         .first()
     )
-    return staff_email is None or (
-        bool(staff_email) and staff_email.lower() == email.lower()
+    record = getattr(person, "staff_record", None)
+    if person is not None and person.user_id:
+        _tell_of_claim(person.user.email, has_account=True)
+    elif record is not None:
+        if record.email and record.email.lower() != user.email.lower():
+            _tell_of_claim(record.email, has_account=False)
+    else:
+        # HR or a trainer may have registered the person before they had an
+        # account.
+        Person.objects.update_or_create(
+            document_type=document_type,
+            document_number=document_number,
+            user=None,
+            defaults={
+                "user": user,
+                "first_names": user.first_name,
+                "last_names": user.last_name,
+            },
+        )
+
+
+def _tell_of_claim(email: str, *, has_account: bool) -> None:
+    """Email the document's holder that someone signed up with their document."""
+    subject, body = render_email(
+        "document_claimed", {"has_account": has_account, "site_url": site_url()}
     )
+    transaction.on_commit(partial(send_email.enqueue, email, subject, body))
 
 
 def link_on_confirmation(*, user: User, email: str) -> bool:

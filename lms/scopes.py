@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lms.models import (
     Assignment,
     Organisation,
     OrganisationRole,
+    Person,
     Role,
     StaffMember,
     User,
@@ -64,6 +67,21 @@ class Scope:
     def covers(self, organisation: Organisation) -> bool:
         return self.everything or any(
             organisation.path.startswith(path) for path in self.paths
+        )
+
+    def owns_identity(self, person: Person) -> bool:
+        """Say whether the scope may write the person's names and document.
+
+        A person is HR's to name only while nobody else holds their data: an
+        account holder names themselves, and a staff record in another unit
+        (or none, as for a trainer's participant) is another scope's. The
+        integrity officer may always correct an identity.
+        """
+        if person.pk is None or self.everything:
+            return True
+        record = getattr(person, "staff_record", None)
+        return (
+            person.user_id is None and record is not None and self.covers(record.unit)
         )
 
     def organisations(self) -> QuerySet[Organisation]:
@@ -123,3 +141,50 @@ def assignment_for_user(
         )
     except Assignment.DoesNotExist:
         raise Http404 from None
+
+
+def identity_error(
+    scope: Scope, person: Person, *, first_names: str, last_names: str
+) -> str | None:
+    """Say why HR of `scope` may not tie `person` to a staff record by these names.
+
+    HR forms and imports find people by document: a person HR does not own
+    (Scope.owns_identity) is linked only under the names they already have,
+    and the refusal tells nothing of them but that the document is known.
+    """
+    if scope.owns_identity(person) or same_names(
+        person, first_names=first_names, last_names=last_names
+    ):
+        return None
+    record = getattr(person, "staff_record", None)
+    if record is not None and scope.covers(record.unit):
+        return _(
+            "This person has an account: their names are changed only by them "
+            "or by the integrity officer."
+        )
+    return _(
+        "This document already belongs to a person you cannot see, under other "
+        "names. Check the document and the names; if they are right, ask the "
+        "integrity officer."
+    )
+
+
+def unseen_record_error() -> str:
+    """Say that a document has a staff record outside the scope, and nothing else."""
+    return _(
+        "This document already has a staff record that you cannot see. The HR "
+        "office of its unit or the integrity officer can transfer it to your unit."
+    )
+
+
+def same_names(person: Person, *, first_names: str, last_names: str) -> bool:
+    """Say whether the names are the person's, ignoring case, accents and spaces."""
+    return comparable(person.first_names) == comparable(first_names) and comparable(
+        person.last_names
+    ) == comparable(last_names)
+
+
+def comparable(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())

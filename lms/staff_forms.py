@@ -22,6 +22,7 @@ from lms.models import (
     TrainingRequirement,
 )
 from lms.policies import staff_policy
+from lms.scopes import identity_error, unseen_record_error
 
 # A change to any of these is a transfer or an appointment: requirements that
 # newly apply count their days from the day it took effect (StaffMember.moved_on),
@@ -59,8 +60,8 @@ class StaffMemberForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         # Units outside the user's scope are not choices, so a tampered POST
         # naming one is refused as an invalid choice.
-        scope = staff_policy.scope(self.for_user, ["add", "change"])
-        self.fields["unit"].queryset = scope.organisations().order_by("path")
+        self.scope = staff_policy.scope(self.for_user, ["add", "change"])
+        self.fields["unit"].queryset = self.scope.organisations().order_by("path")
         self.fields["email"].required = True
         if self.instance.pk:
             for name in PERSON_FIELDS:
@@ -75,7 +76,11 @@ class StaffMemberForm(WagtailAdminModelForm):
         return cleaned
 
     def _person(self, cleaned: dict) -> Person | None:
-        """Return the person the document names, new or already known."""
+        """Return the person the document names, new or already known.
+
+        Errors name nobody: the document may belong to someone outside the
+        user's units (lms.scopes.identity_error).
+        """
         kind, raw = cleaned.get("document_type"), cleaned.get("document_number")
         if not (kind and raw):
             return None
@@ -87,33 +92,43 @@ class StaffMemberForm(WagtailAdminModelForm):
         cleaned["document_number"] = number
         known = (
             Person.objects.filter(document_type=kind, document_number=number)
-            .select_related("staff_record")
+            .select_related("staff_record__unit")
             .first()
         )
         own = self.instance.person if self.instance.pk else None
-        if known is None:
-            return own or Person(document_type=kind, document_number=number)
+        person = known or own or Person(document_type=kind, document_number=number)
         record = getattr(known, "staff_record", None)
         if record is not None and record.pk != self.instance.pk:
-            self.add_error(
-                "document_number",
-                _(
-                    "This document already belongs to the staff record of %(name)s; "
-                    "edit that record instead."
-                )
-                % {"name": known.full_name},
+            error = (
+                _("This document already has a staff record: edit that record.")
+                if self.scope.covers(record.unit)
+                else unseen_record_error()
             )
-        elif own is not None and known.pk != own.pk:
-            self.add_error(
-                "document_number", _("This document belongs to another person.")
+        elif own is not None and known is not None and known.pk != own.pk:
+            error = _("This document belongs to another person.")
+        elif known is None and own is not None and not self.scope.owns_identity(own):
+            error = _(
+                "This person has an account: their document is changed only by "
+                "the integrity officer."
             )
-        return known
+        else:
+            error = identity_error(
+                self.scope,
+                person,
+                first_names=cleaned.get("first_names", ""),
+                last_names=cleaned.get("last_names", ""),
+            )
+        if error:
+            self.add_error("document_number", error)
+        return person
 
     def save(self, commit: bool = True) -> StaffMember:
         person = self.person
-        for name in PERSON_FIELDS:
-            setattr(person, name, self.cleaned_data[name])
-        person.save()
+        # A person HR does not own is linked as they are (lms.scopes).
+        if self.scope.owns_identity(person):
+            for name in PERSON_FIELDS:
+                setattr(person, name, self.cleaned_data[name])
+            person.save()
         self.instance.person = person
         if (
             self.instance.pk

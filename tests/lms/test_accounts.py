@@ -134,13 +134,21 @@ def test_a_dni_with_its_check_character_is_stored_as_eight_digits(client):
     assert Person.objects.get().document_number == "42388604"
 
 
-def test_a_document_already_linked_to_an_account_is_refused(client, learner):
-    Person.objects.create(
+def test_a_document_already_linked_to_an_account_stays_with_it(
+    client, learner, django_capture_on_commit_callbacks
+):
+    """The sign-up goes through as any other; the holder is told by email."""
+    held = Person.objects.create(
         user=learner, document_number="42388604", first_names="Rosa", last_names="Q"
     )
-    response = client.post(reverse("account_signup"), SIGNUP)
-    assert "ya pertenece a una cuenta" in response.content.decode()
-    assert User.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), SIGNUP)
+    assert response.url == reverse("account_email_verification_sent")
+    held.refresh_from_db()
+    assert (held.user, held.last_names) == (learner, "Q")
+    assert not Person.objects.filter(user__email=SIGNUP["email"]).exists()
+    notice = next(message for message in mail.outbox if message.to == [learner.email])
+    assert "documento de identidad" in notice.subject
 
 
 def test_a_person_registered_before_gets_the_new_account(client):
