@@ -20,6 +20,7 @@ import pytest
 from django.db import transaction
 from django.urls import resolve, reverse
 
+from tests.security.disclosure import hidden_people, shown
 from tests.security.routes import Outcome, Route, outcome, routes
 from tests.security.world import ROLES, World
 
@@ -616,40 +617,10 @@ def surprise(row: Row, url: str, role: str, world: World, as_role) -> str | None
             f"GET {url} as {role}: expected {describe(expected)}, "
             f"got {got.name} ({response.status_code})"
         )
-    shown = [text for text in hidden_people(world, role) if text in body(response)]
-    if shown:
-        return f"GET {url} as {role} shows {shown}, of a unit beyond the role's"
+    names = shown(response, hidden_people(world, role))
+    if names:
+        return f"GET {url} as {role} shows {names}, of a unit beyond the role's"
     return None
-
-
-def hidden_people(world: World, role: str) -> list[str]:
-    """Return the names and documents of staff the role must never see.
-
-    Staff records are the HR officers' of their units (and the
-    administrator's); the world's staff are no learners or holders, so no
-    other page has reason to name them.
-    """
-    reach = {
-        "hr_a": [world.staff_a],
-        "hr_b": [world.staff_b],
-        "admin": [world.staff_a, world.staff_b],
-    }.get(role, [])
-    return [
-        text
-        for staff in (world.staff_a, world.staff_b)
-        if staff not in reach
-        for text in (staff.person.last_names, staff.person.document_number)
-    ]
-
-
-def body(response) -> str:
-    """Return the text of an HTML, JSON or CSV answer; "" for files."""
-    kind = response.get("Content-Type", "")
-    if not kind.startswith(("text/", "application/json")):
-        return ""
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
 
 
 @pytest.mark.parametrize("row", [pytest.param(row, id=row.id) for row in ROWS])
