@@ -65,5 +65,7 @@ def test_guessed_codes_cost_a_few_bare_queries_each(course):
             verification.lookup(code)
 
     bare, looked_up = fastest(floor, guesses), fastest(lookups, guesses)
-    print(f"\n{GUESSES} guesses: {bare:.2f} s bare, {looked_up:.2f} s looked up")
+    print(  # noqa: T201
+        f"\n{GUESSES} guesses: {bare:.2f} s bare, {looked_up:.2f} s looked up"
+    )
     assert looked_up < ALLOWED_FACTOR * bare
