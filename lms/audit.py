@@ -34,7 +34,7 @@ current_request: ContextVar[HttpRequest | None] = ContextVar(
 
 def audit(event: str, *, user=None, request: HttpRequest | None = None, **what) -> None:
     """Write one line: `user` is who acted, else the request's user."""
-    request = request or current_request.get()
+    request = django_request(request or current_request.get())
     if user is None and request is not None:
         user = getattr(request, "user", None)
     line = {
@@ -48,6 +48,17 @@ def audit(event: str, *, user=None, request: HttpRequest | None = None, **what) 
         line.update(user_id=user.pk, user=user.email)
     line.update(what)
     logger.info(json.dumps(line, ensure_ascii=False, default=str))
+
+
+def django_request(request) -> HttpRequest | None:
+    """Return the Django request beneath a REST framework one.
+
+    Reading a REST framework request's user authenticates it: a failed
+    attempt announces `user_login_failed`, whose line would read the user
+    again, and so on until RecursionError. The Django request's user is
+    the one its session signed in, and reading it authenticates nothing.
+    """
+    return getattr(request, "_request", request)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,28 @@ from tests.production.stack import RedisServer, free_port
 def empty_cache():
     """Start each test with no cached rate-limit counters or pages."""
     cache.clear()
+
+
+@pytest.fixture
+def trail(caplog):
+    """Every audit line written during the test, parsed, and the raw text."""
+    caplog.set_level("INFO", logger="integridad.audit")
+
+    class Trail:
+        @property
+        def text(self) -> str:
+            return "\n".join(
+                r.getMessage() for r in caplog.records if r.name == "integridad.audit"
+            )
+
+        @property
+        def lines(self) -> list[dict]:
+            return [json.loads(line) for line in self.text.splitlines()]
+
+        def of(self, event: str) -> list[dict]:
+            return [line for line in self.lines if line["event"] == event]
+
+    return Trail()
 
 
 @pytest.fixture

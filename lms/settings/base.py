@@ -166,6 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "lms:my_courses"
+# Passwords are typed into allauth's login only, with its rate limits and
+# second factor. Django REST framework would also take them in HTTP Basic
+# (and a session) on Wagtail's /api/v2/, a public, read-only catalogue: it
+# authenticates no one. The admin's own API sets its session auth itself.
+REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": []}
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -261,6 +266,10 @@ WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # And one password reset: allauth's, which is rate-limited; Wagtail's is not.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The admin's account page would change a password with no rate limit and an
+# e-mail address unverified: allauth's pages do both, rate-limited, verified.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "pptx", "txt", "csv"]

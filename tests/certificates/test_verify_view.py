@@ -1,5 +1,4 @@
 import hashlib
-import time
 from datetime import date
 
 import pytest
@@ -289,14 +288,11 @@ def test_10000_random_well_formed_codes_find_nothing(certificate, expired):
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    started = time.perf_counter()
     with connection.execute_wrapper(count):
         assert not any(verification.lookup(code) for code in guesses)
         asked_once = len(queries)
         # The cache holds the most recent guesses however small it is.
         assert not any(verification.lookup(code) for code in guesses[-100:])
-    # Generous: it catches a lookup gone quadratic, not a busy machine.
-    assert time.perf_counter() - started < 30
     assert asked_once <= len(guesses)
     assert len(queries) == asked_once
 

@@ -37,28 +37,6 @@ ADDRESS = "203.0.113.7"
 
 
 @pytest.fixture
-def trail(caplog):
-    """Every audit line written during the test, parsed, and the raw text."""
-    caplog.set_level("INFO", logger="integridad.audit")
-
-    class Trail:
-        @property
-        def text(self) -> str:
-            return "\n".join(
-                r.getMessage() for r in caplog.records if r.name == "integridad.audit"
-            )
-
-        @property
-        def lines(self) -> list[dict]:
-            return [json.loads(line) for line in self.text.splitlines()]
-
-        def of(self, event: str) -> list[dict]:
-            return [line for line in self.lines if line["event"] == event]
-
-    return Trail()
-
-
-@pytest.fixture
 def person(learner):
     return Person.objects.create(
         user=learner, document_number=DNI, first_names="Rosa", last_names="Quispe"

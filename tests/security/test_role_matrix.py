@@ -1,11 +1,14 @@
-"""Every URL of the site, asked for by seven people: who gets what.
+"""Every URL of the site, asked for by eight people: who gets what.
 
 The matrix gives, for each URL pattern and each role, the outcome expected
 of a GET. A 200 where a refusal is expected fails, naming the URL and the
-role. A pattern the matrix does not classify fails too, so a new URL cannot
-slip in unreviewed: ours are listed one by one with real objects behind
-them; the Wagtail admin's own patterns, by the hundred, are classified as a
-group (refused to all but the administrator) with the exceptions listed.
+role, and so does an answer naming staff beyond the role's units
+(tests/security/disclosure.py). A pattern the matrix does not classify
+fails too, so a new URL cannot slip in unreviewed: ours are listed one by
+one with real objects behind them; the Wagtail admin's own patterns, by the
+hundred, are classified as a group (refused to all but the administrator)
+with the exceptions listed. Every API URL is asked again with credentials
+in an Authorization header, and must answer as it answers anonymous.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ import pytest
 from django.db import transaction
 from django.urls import resolve, reverse
 
+from tests.factories import PASSWORD
+from tests.security.disclosure import Answer, hidden_people, shown
 from tests.security.routes import Outcome, Route, outcome, routes
+from tests.security.test_passwords_outside_allauth import basic
 from tests.security.world import ROLES, World
 
 OK = Outcome.OK
@@ -52,9 +58,19 @@ def admin_area(
     hr: Outcome | frozenset,
     hr_b: Outcome | frozenset | None = None,
     admin: Outcome | frozenset = OK,
+    head: Outcome | frozenset | None = None,
 ) -> Expected:
-    """Return the outcomes of an admin page: only staff roles get in."""
-    return expect(LOGIN, hr_a=hr, hr_b=hr if hr_b is None else hr_b, admin=admin)
+    """Return the outcomes of an admin page: only staff roles get in.
+
+    Unit A's head gets what unit A's HR officer gets unless `head` says.
+    """
+    return expect(
+        LOGIN,
+        hr_a=hr,
+        head_a=hr if head is None else head,
+        hr_b=hr if hr_b is None else hr_b,
+        admin=admin,
+    )
 
 
 PUBLIC = expect(OK)
@@ -71,6 +87,9 @@ ANOTHER_TRAINERS = expect(DENIED, anonymous=LOGIN, trainer=NOT_FOUND)
 COHORT_OWN = expect(NOT_FOUND, anonymous=LOGIN, trainer=OK)
 COHORT_OTHERS = expect(NOT_FOUND, anonymous=LOGIN)
 HR = admin_area(OK)
+# HR officers' pages that a unit head, who only reads their unit's staff, is
+# refused: the import, a new staff record, the requirements.
+HR_ONLY = admin_area(OK, head=DENIED)
 UNIT_A = admin_area(OK, NOT_FOUND)
 UNIT_B = admin_area(NOT_FOUND, OK)
 ADMIN_POST = admin_area(METHOD, admin=METHOD)
@@ -185,7 +204,7 @@ OWN_ROWS = [
     ),
     Row("api-v1:revocation_status_list", PUBLIC),
     # Staff admin: HR officers within their units
-    Row("lms_staff_import", HR),
+    Row("lms_staff_import", HR_ONLY),
     Row("lms_staff_import_confirm", ADMIN_POST),
     Row("lms_staff_invite", ADMIN_POST, ("staff_a.pk",)),
     Row("lms_staff_detail", UNIT_A, ("staff_a.pk",), label="unit A"),
@@ -211,13 +230,20 @@ OWN_ROWS = [
     ),
     Row("lms_staff:index", HR),
     Row("lms_staff:index_results", HR),
-    Row("lms_staff:add", HR),
+    Row("lms_staff:add", HR_ONLY),
+    # A record's edit form, history and usage are for those who may change
+    # it: the unit head is refused; beyond unit A, the edit form refuses
+    # before it looks the record up, the others find none.
     *(
         Row(f"lms_staff:{view}", expected, (f"{staff}.pk",), label=label)
         for view in ("edit", "history", "history_results", "usage")
         for staff, expected, label in (
-            ("staff_a", UNIT_A, "unit A"),
-            ("staff_b", UNIT_B, "unit B"),
+            ("staff_a", admin_area(OK, NOT_FOUND, head=DENIED), "unit A"),
+            (
+                "staff_b",
+                admin_area(NOT_FOUND, OK, head=DENIED if view == "edit" else None),
+                "unit B",
+            ),
         )
     ),
     Row("lms_organisations:index", HR),
@@ -233,8 +259,8 @@ OWN_ROWS = [
         Row(f"lms_organisations:{view}", admin_area(DENIED, NOT_FOUND), ("unit_a1.pk",))
         for view in ("delete", "history", "history_results", "usage")
     ),
-    Row("lms_requirements:index", HR),
-    Row("lms_requirements:index_results", HR),
+    Row("lms_requirements:index", HR_ONLY),
+    Row("lms_requirements:index_results", HR_ONLY),
     Row("lms_requirements:add", OFFICE),
     *(
         Row(f"lms_requirements:{view}", OFFICE, ("assignment_a.requirement.pk",))
@@ -296,6 +322,8 @@ THIRD_PARTY_ROWS = [
     Row("account_inactive", PUBLIC),
     Row("account_signup", expect(REDIRECT, anonymous=OK)),
     Row("account_reauthenticate", SIGNED_IN),
+    Row("account_request_reauthentication_code", SIGNED_IN),
+    Row("account_confirm_reauthentication_code", expect(REDIRECT, anonymous=LOGIN)),
     Row("account_email", SIGNED_IN),
     Row("account_email_verification_sent", PUBLIC),
     Row("account_change_password", SIGNED_IN),
@@ -637,40 +665,10 @@ def surprise(row: Row, url: str, role: str, world: World, as_role) -> str | None
             f"GET {url} as {role}: expected {describe(expected)}, "
             f"got {got.name} ({response.status_code})"
         )
-    shown = [text for text in hidden_people(world, role) if text in body(response)]
-    if shown:
-        return f"GET {url} as {role} shows {shown}, of a unit beyond the role's"
+    names = shown(response, hidden_people(world, role))
+    if names:
+        return f"GET {url} as {role} shows {names}, of a unit beyond the role's"
     return None
-
-
-def hidden_people(world: World, role: str) -> list[str]:
-    """Return the names and documents of staff the role must never see.
-
-    Staff records are the HR officers' of their units (and the
-    administrator's); the world's staff are no learners or holders, so no
-    other page has reason to name them.
-    """
-    reach = {
-        "hr_a": [world.staff_a],
-        "hr_b": [world.staff_b],
-        "admin": [world.staff_a, world.staff_b],
-    }.get(role, [])
-    return [
-        text
-        for staff in (world.staff_a, world.staff_b)
-        if staff not in reach
-        for text in (staff.person.last_names, staff.person.document_number)
-    ]
-
-
-def body(response) -> str:
-    """Return the text of an HTML, JSON or CSV answer; "" for files."""
-    kind = response.get("Content-Type", "")
-    if not kind.startswith(("text/", "application/json")):
-        return ""
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
 
 
 @pytest.mark.parametrize("row", [pytest.param(row, id=row.id) for row in ROWS])
@@ -694,3 +692,33 @@ def test_every_url_pattern_is_in_the_matrix(world):
         and (is_ours(route) or not route.route.startswith("admin/"))
     ]
     assert not unlisted, f"URL patterns the role matrix does not list: {unlisted}"
+
+
+# What a client may send the APIs: a staff member's real password, a wrong
+# one, and tokens of the kinds REST frameworks take. None is a way in: the
+# APIs are public and read-only, and passwords go to allauth's login only.
+GARBAGE = "6f1ed002ab5595859014ebf0951522d9"
+CREDENTIALS = {
+    "Basic, the administrator's password": lambda w: basic(
+        w.users["admin"].email, PASSWORD
+    ),
+    "Basic, a wrong password": lambda w: basic(w.users["admin"].email, GARBAGE),
+    "Bearer, garbage": lambda w: f"Bearer {GARBAGE}",
+    "Token, garbage": lambda w: f"Token {GARBAGE}",
+}
+API_NAMES = ("healthz", "api-v1:", "wagtailapi:", "well_known:", "wagtailadmin_api:")
+API_ROWS = [row for row in ROWS if row.name.startswith(API_NAMES)]
+
+
+@pytest.mark.parametrize("row", [pytest.param(row, id=row.id) for row in API_ROWS])
+def test_an_api_answers_credentials_as_it_answers_anonymous(row, world, as_role, trail):
+    url = row.url(world)
+    anonymous = Answer.of(as_role("anonymous").get(url))
+    different = [
+        kind
+        for kind, header in CREDENTIALS.items()
+        if Answer.of(as_role("anonymous").get(url, HTTP_AUTHORIZATION=header(world)))
+        != anonymous
+    ]
+    assert not different, f"GET {url} answers these otherwise than anonymous"
+    assert not [line for line in trail.lines if line["event"].startswith("login")]

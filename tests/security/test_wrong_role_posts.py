@@ -2,7 +2,8 @@
 
 A GET of these pages is in the role matrix; here the POST itself is sent, with
 a valid form, by every role. The right role's POST takes effect (so the form
-would have worked); everyone else's is refused and nothing changes.
+would have worked); everyone else's is refused and nothing changes. No
+answer, taken effect or refused, names staff beyond the role's units.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from lms.models import (
 from tests.factories import PASSWORD
 from tests.lms.test_staff_admin import edit_form, staff_form
 from tests.lms.test_trainer_admin import approval_form
+from tests.security.disclosure import hidden_people, shown
 from tests.security.routes import Outcome, outcome
 from tests.security.world import ROLES, World
 
@@ -230,6 +232,8 @@ def test_only_the_right_role_changes_anything(action, role, world, as_role):
     before = action.state(world)
     response = as_role(role).post(url, action.data(world))
     after = action.state(world)
+    names = shown(response, hidden_people(world, role))
+    assert not names, f"POST {url} as {role} shows {names}"
     if role in action.allowed:
         assert after != before, f"POST {url} as {role} changed nothing"
         return

@@ -1,4 +1,4 @@
-"""One of everything a URL can name, and the seven people who ask for it.
+"""One of everything a URL can name, and the eight people who ask for it.
 
 Built once per test module (see `world` in test_role_matrix.py): the role
 matrix requests every URL of the site as each person, so each URL needs a
@@ -72,7 +72,16 @@ from tests.factories import (
     with_mfa,
 )
 
-ROLES = ("anonymous", "learner", "representative", "trainer", "hr_a", "hr_b", "admin")
+ROLES = (
+    "anonymous",
+    "learner",
+    "representative",
+    "trainer",
+    "hr_a",
+    "head_a",  # unit A's head: reads its staff, changes nothing
+    "hr_b",
+    "admin",
+)
 
 
 @dataclass
@@ -152,6 +161,7 @@ def build_world() -> World:
     unit_a1 = organisation("SGPE", "Sub Gerencia de Promoción Empresarial", unit_a)
     hr_a = grant(UserFactory(email="rrhh.a@example.pe"), Role.HR_OFFICER, unit_a)
     hr_b = grant(UserFactory(email="rrhh.b@example.pe"), Role.HR_OFFICER, unit_b)
+    head_a = grant(UserFactory(email="jefe.a@example.pe"), Role.UNIT_HEAD, unit_a)
     requirement = TrainingRequirementFactory(course=course)
     # Names and documents found nowhere else, so a page showing them is
     # known to show these people (see test_role_matrix.hidden_people).
@@ -249,6 +259,7 @@ def build_world() -> World:
             "representative": representative,
             "trainer": trainer,
             "hr_a": hr_a,
+            "head_a": head_a,
             "hr_b": hr_b,
             "admin": admin,
         },
