@@ -59,7 +59,8 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
     """Return why the session's attendance may not be recorded, or None.
 
     A trainer vouches for who attended, so only a trainer certified on the
-    day of the session may record it, and only once it has taken place.
+    day of the session, and still certified on the day she records it, may
+    record it, and only once it has taken place.
     """
     if session.held_on > today:
         return _("A session that has not taken place yet cannot be recorded.")
@@ -67,6 +68,20 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
         return _(
             "A cohort session cannot be recorded by a trainer whose own "
             "certification was not valid on that date."
+        )
+    return trainer_refusal(session.cohort, today=today)
+
+
+def trainer_refusal(cohort: Cohort, *, today: date) -> str | None:
+    """Return why nothing may be recorded for the cohort today, or None.
+
+    Its trainer vouches for what is recorded, and her name goes on the
+    certificates it earns: she must be a certified trainer today.
+    """
+    if not cohort.trainer.is_valid_on(today):
+        return _(
+            "This cohort's trainer is not a certified trainer today, so "
+            "nothing more can be recorded for it."
         )
     return None
 
@@ -106,6 +121,8 @@ def record_paper_results(
     to their paper test score in %, or None for no paper test.
     """
     today = timezone.localdate(now)
+    if refusal := trainer_refusal(cohort, today=today):
+        raise AttendanceError(refusal)
     with transaction.atomic():
         participants = _lock_participants(cohort)
         sessions = {session.pk: session for session in cohort.sessions.all()}
@@ -224,7 +241,13 @@ def evaluate_cohort(*, cohort: Cohort, now: datetime) -> list[Completion]:
     Participants are locked first, so two saves at once never complete
     anyone twice. Marks corrected after a completion do not undo it: a
     completion is revoked only with its certificate.
+
+    A cohort whose trainer may not act today (withdrawn, or lapsed) completes
+    nobody: its certificates would name her. Its participants continue
+    online like any learner (`lms.assessment`).
     """
+    if trainer_refusal(cohort, today=timezone.localdate(now)):
+        return []
     course = cohort.course
     sessions = cohort.sessions.count()
     waiting = (
