@@ -59,8 +59,8 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
     """Return why the session's attendance may not be recorded, or None.
 
     A trainer vouches for who attended, so only a trainer certified on the
-    day of the session, and still certified on the day she records it, may
-    record it, and only once it has taken place.
+    day of the session may record it, and only once it has taken place;
+    she must still be certified on the day she records it (`trainer_refusal`).
     """
     if session.held_on > today:
         return _("A session that has not taken place yet cannot be recorded.")
@@ -69,14 +69,16 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
             "A cohort session cannot be recorded by a trainer whose own "
             "certification was not valid on that date."
         )
-    return trainer_refusal(session.cohort, today=today)
+    return None
 
 
 def trainer_refusal(cohort: Cohort, *, today: date) -> str | None:
     """Return why nothing may be recorded for the cohort today, or None.
 
     Its trainer vouches for what is recorded, and her name goes on the
-    certificates it earns: she must be a certified trainer today.
+    certificates it earns: she must be a certified trainer today. Every
+    save checks it first; the trainer's pages let her in only then
+    (`lms.cohort_views.trainer_required`).
     """
     if not cohort.trainer.is_valid_on(today):
         return _(
@@ -99,9 +101,12 @@ def record_attendance(
     Recording again corrects the marks: a changed mark takes the new author
     and time, an unchanged one keeps its own.
     """
+    today = timezone.localdate(now)
     with transaction.atomic():
         participants = _lock_participants(session.cohort)
-        _check_session(session, set(present), participants, timezone.localdate(now))
+        _check_session(session, set(present), participants, today)
+        if refusal := trainer_refusal(session.cohort, today=today):
+            raise AttendanceError(refusal)
         _write_marks(session, set(present), participants, by=by, now=now, source=source)
         return evaluate_cohort(cohort=session.cohort, now=now)
 

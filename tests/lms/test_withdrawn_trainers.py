@@ -17,7 +17,7 @@ from lms.models import Attendance, Cohort, Participant
 from lms.trainers import withdraw_trainer
 from tests.lms.test_attendance import held_cohort, join
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # Every URL of these namespaces is a trainer's, except the public ones named
 # here: a URL added to them is covered by the tests below without a change.
