@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,3 +89,18 @@ def test_a_revoked_completion_says_it_was_revoked_and_when(
     page = client.get(reverse("lms:my_courses")).content.decode()
     assert "Su aprobación fue revocada el 07/12/2026" in page
     assert "venció" not in page
+
+
+def test_the_migration_moves_stored_dates_to_the_last_valid_day(staff, earned):
+    sync_assignments(today=date(2028, 11, 1))  # the renewal cycle opens
+    first, renewal = Assignment.objects.filter(staff=staff).order_by("cycle")
+    # As they were stored before: the first day the completion no longer counted.
+    Assignment.objects.filter(pk=first.pk).update(renew_by=date(2028, 12, 7))
+    Assignment.objects.filter(pk=renewal.pk).update(due_on=date(2028, 12, 7))
+    migration = importlib.import_module(
+        "lms.migrations.0008_date_renewals_by_their_last_valid_day"
+    )
+    migration.date_renewals_by_their_last_valid_day(apps, None)
+    first.refresh_from_db()
+    renewal.refresh_from_db()
+    assert (first.renew_by, renewal.due_on) == (LAST_VALID_DAY, LAST_VALID_DAY)
