@@ -54,6 +54,9 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate_to_act_on(request, pk)
     if certificate.revoked_at:
         return _already_revoked(request, certificate)
+    if refusal := revocation.refusal(certificate):
+        messages.error(request, refusal)
+        return redirect(admin_url("inspect", certificate.in_force()))
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         text = _(
@@ -63,12 +66,16 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         submit = _("Revoke")
         return _confirm(request, certificate, "revoke", text, submit, form=form)
     now = timezone.now()
-    revoked = revocation.revoke(
-        certificate=certificate,
-        reason=form.cleaned_data["reason"],
-        by=request.user,
-        now=now,
-    )
+    try:
+        revoked = revocation.revoke(
+            certificate=certificate,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            now=now,
+        )
+    except revocation.RevocationRefused as error:  # re-issued meanwhile
+        messages.error(request, str(error))
+        return redirect(admin_url("inspect", certificate))
     if revoked.revoked_at != now:  # someone else revoked it meanwhile
         return _already_revoked(request, revoked)
     message = _("Certificate %(code)s revoked.") % {"code": certificate.code}

@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.decorators import decorate_view
 
 from certificates import codes, credentials, status_list, verification
-from certificates.models import Certificate, RevocationReason
+from certificates.models import Certificate
 from certificates.models import Status as CertificateStatus
 
 api = NinjaAPI(title="Integridad Cajamarca", version="1", urls_namespace="api-v1")
@@ -47,8 +47,8 @@ class CertificateOut(Schema):
     hours: float
     issued_on: date
     expires_on: date | None
+    # Only the date: why it was revoked is for the issuer's staff.
     revoked_on: date | None
-    revocation_reason: RevocationReason | None
     issuer_name: str
     verification_url: str
     pdf_sha256: str | None
@@ -102,7 +102,6 @@ def public_details(certificate: Certificate, *, today: date) -> dict:
         "issued_on": certificate.issued_on,
         "expires_on": certificate.expires_on,
         "revoked_on": timezone.localdate(revoked_at) if revoked_at else None,
-        "revocation_reason": certificate.revocation_reason or None,
         "issuer_name": certificate.issuer.get("name", ""),
         "verification_url": certificate.verification_url(),
         "pdf_sha256": certificate.pdf_sha256 or None,

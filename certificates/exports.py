@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from certificates.delivery import store_pdf
 from certificates.models import Certificate, CertificateExport
 from certificates.tasks import build_certificate_export
-from certificates.viewsets import CertificateFilterSet
+from certificates.viewsets import SEARCH_PARAM, CertificateFilterSet, search
 from lms.models import User
 
 Status = CertificateExport.Status
@@ -74,8 +74,15 @@ def build_export(export: CertificateExport) -> None:
 
 
 def matching(filters: dict) -> QuerySet[Certificate]:
-    """Return the certificates the admin list shows for these filter parameters."""
-    filterset = CertificateFilterSet(data=filters, queryset=Certificate.objects.all())
+    """Return the certificates the admin list shows for these parameters.
+
+    The list's filters and its search term (`viewsets.filter_params`), applied
+    as the list applies them.
+    """
+    certificates = Certificate.objects.all()
+    if query := filters.get(SEARCH_PARAM, "").strip():
+        certificates = search(certificates, query)
+    filterset = CertificateFilterSet(data=filters, queryset=certificates)
     if not filterset.is_valid():
         raise ValueError(filterset.errors.as_text())
     return filterset.qs.order_by("pk")

@@ -290,8 +290,9 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
     expiry date are carried over as earned: a correction never extends
     validity, and an expired certificate is renewed only by taking the course
     again. The issuer is the day's, as on any certificate issued today. The
-    old certificate stays, marked as superseded by the new one, and keeps the
-    completion that earned it.
+    old certificate stays, marked as superseded by the new one, which takes
+    over the completion that earned it: revoking the certificate in force
+    then revokes the completion too (`certificates.revocation`).
     """
     old = (
         Certificate.objects.select_for_update(of=("self",))
@@ -317,11 +318,15 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
     latest = held_by(person=person, company=company, course=course).aggregate(
         period=Max("period")
     )
+    completion, old.completion = old.completion, None
+    # A completion earns one certificate: the old one lets go of it first.
+    old.save(update_fields=["completion"])
     new = Certificate.objects.create(
         **holder_fields(person=person, company=company),
         code=codes.new_code(settings.CERTIFICATE_CODE_PREFIX),
         course=course,
         period=latest["period"] + 1,
+        completion=completion,
         certificate_title=old.certificate_title,
         course_title=old.course_title,
         hours=old.hours,

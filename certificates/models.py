@@ -126,7 +126,8 @@ class Certificate(models.Model):
     # The n-th certificate of this person for this course: a retake after
     # expiry opens the next period, and the constraint below allows one each.
     period = models.PositiveSmallIntegerField(_("validity period"), default=1)
-    # What the certificate was earned by; a trainer-led group will be another.
+    # What the certificate was earned by. A re-issue hands it on to the
+    # replacement, so it always hangs on the certificate in force.
     completion = models.OneToOneField(
         Completion,
         on_delete=models.PROTECT,
@@ -235,6 +236,13 @@ class Certificate(models.Model):
         if self.expires_on and self.expires_on < today:
             return Status.EXPIRED
         return Status.VALID
+
+    def in_force(self) -> Certificate:
+        """Return the certificate standing for this one: itself or its last re-issue."""
+        current = self
+        while current.superseded_by_id:
+            current = current.superseded_by
+        return current
 
     def covers(self, day: date) -> bool:
         """Whether `day` falls in this certificate's validity period."""

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from certificates import status_list, verification
@@ -15,6 +16,25 @@ from lms.completions import revoke_completion
 from lms.models import User
 
 
+class RevocationRefused(ValueError):
+    """A revocation that must be made on another certificate, and why."""
+
+
+def refusal(certificate: Certificate) -> str | None:
+    """Return why the certificate may not be revoked itself, or None.
+
+    A re-issued certificate is out of force already: what it certified,
+    and the completion behind it, now stand on its replacement, which is
+    the one to revoke.
+    """
+    if not certificate.superseded_by_id:
+        return None
+    return _(
+        "Certificate %(code)s was replaced by %(current)s: revoke %(current)s, "
+        "the certificate in force, which revokes the completion too."
+    ) % {"code": certificate.code, "current": certificate.in_force().code}
+
+
 @transaction.atomic
 def revoke(
     *, certificate: Certificate, reason: RevocationReason, by: User, now: datetime
@@ -22,8 +42,13 @@ def revoke(
     """Revoke the certificate and return it as stored.
 
     Revoking an already revoked certificate changes nothing: the first reason,
-    user and time stand, and only the first revocation is logged.
+    user and time stand, and only the first revocation is logged. A replaced
+    certificate is refused in favour of the one in force (`refusal`).
     """
+    # Locked, so that a re-issue at the same moment is seen here, or waits.
+    current = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
+    if message := refusal(current):
+        raise RevocationRefused(message)
     reason = RevocationReason(reason)
     revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at=None).update(
         revoked_at=now, revocation_reason=reason, revoked_by=by
@@ -38,8 +63,8 @@ def revoke(
         audit(
             "certificate_revoked", user=by, certificate=certificate.code, reason=reason
         )
-        if certificate.completion_id:
-            revoke_completion(completion=certificate.completion, now=now)
+        if current.completion_id:
+            revoke_completion(completion=current.completion, now=now)
         transaction.on_commit(partial(verification.forget, certificate.code))
         transaction.on_commit(status_list.forget_status_list)
     certificate.refresh_from_db(

@@ -177,8 +177,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def _get(**lookup) -> Certificate | None:
     try:
-        # A company's certificate shows the company's RUC.
-        return Certificate.objects.select_related("company").get(**lookup)
+        # A company's certificate shows the company's RUC; a replaced one
+        # links to its replacement.
+        return Certificate.objects.select_related("company", "superseded_by").get(
+            **lookup
+        )
     except Certificate.DoesNotExist:
         return None
 

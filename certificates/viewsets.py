@@ -37,6 +37,8 @@ from lms.models import User
 # Who may see certificates at all: "view" to look, "revoke" to act as well.
 SEE_PERMISSIONS = ["view", "revoke"]
 SEARCH_FIELDS = ["code", "holder_name", "person__document_number"]
+# The search box's parameter in Wagtail's index views.
+SEARCH_PARAM = "q"
 
 
 def action_buttons(
@@ -97,8 +99,12 @@ class CertificateFilterSet(WagtailFilterSet):
 
 
 def filter_params(query: QueryDict) -> dict[str, str]:
-    """Return the parameters of `query` that CertificateFilterSet reads."""
-    names = []
+    """Return the parameters of `query` that choose what the list shows.
+
+    Those CertificateFilterSet reads and the search term: an export of the
+    list (`certificates.exports.matching`) takes exactly these.
+    """
+    names = [SEARCH_PARAM]
     for name, field in CertificateFilterSet().form.fields.items():
         if isinstance(field.widget, SuffixedMultiWidget):
             names += [f"{name}_{suffix}" for suffix in field.widget.suffixes]

@@ -88,6 +88,19 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
+def last_day_counting(completed_on: date, months: int | None) -> date | None:
+    """Return the last day a completion on `completed_on` counts for, or None.
+
+    The one rule for how long a completion, its certificate and the training
+    requirement it meets stay valid, and so by when it must be renewed:
+    `months` later, less a day (completed on 07/12/2026 for 24 months: valid
+    until, and renew by, 06/12/2028). None if it never lapses.
+    """
+    if not months:
+        return None
+    return add_days(add_months(completed_on, months), -1)
+
+
 def start_of(day: date) -> datetime:
     """Return midnight at the start of `day` in the site's time zone (Lima).
 

@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from courses import quizzes
 from courses.blocks import LessonBodyBlock, QuestionBankBlock
-from courses.dates import MAX_PERIOD_MONTHS, add_months
+from courses.dates import MAX_PERIOD_MONTHS, add_months, last_day_counting
 
 
 class Audience(models.TextChoices):
@@ -219,9 +219,7 @@ class CoursePage(Page):
 
     def validity_ends(self, completed_on: date) -> date | None:
         """Return the last day a completion on `completed_on` counts, or None."""
-        if not self.validity_months:
-            return None
-        return add_months(completed_on, self.validity_months) - timedelta(days=1)
+        return last_day_counting(completed_on, self.validity_months)
 
     def earliest_completion_counting_on(self, day: date) -> date | None:
         """Return the earliest completion day still counting on `day`, or None.

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from lms.completions import record_completion
 from lms.learning import progress_for
 from lms.models import (
     Attempt,
+    Cohort,
     Completion,
     Enrolment,
     ExtraAttempt,
@@ -218,7 +219,10 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
     where = standing_for(enrolment, today=today)
     if where.current and not where.renewable:
         raise AssessmentError(_("You have already completed this course."))
-    if not _in_a_cohort(enrolment) and not progress_for(enrolment).all_lessons_done:
+    if (
+        not _in_a_cohort(enrolment, today=today)
+        and not progress_for(enrolment).all_lessons_done
+    ):
         raise AssessmentError(_("Read every lesson before taking the assessment."))
     if not attempts_left(course=course, where=where):
         allowed = course.max_attempts + where.extra_attempts
@@ -234,14 +238,24 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
         raise AssessmentError(_("This course has no assessment yet."))
 
 
-def _in_a_cohort(enrolment: Enrolment) -> bool:
+def _in_a_cohort(enrolment: Enrolment, *, today: date) -> bool:
     """Whether the learner is taking the course in a cohort, not yet completed.
 
     A cohort's lessons are taught in class, where the online reading
     progress is not kept, so its participants may take the assessment online
-    without having read the lessons here.
+    without having read the lessons here. A cohort whose trainer may not act
+    today counts for nothing: its participants learn online.
     """
-    return Participant.objects.filter(enrolment=enrolment, completion=None).exists()
+    return _cohort_places(enrolment, today=today).exists()
+
+
+def _cohort_places(enrolment: Enrolment, *, today: date) -> QuerySet[Participant]:
+    """Return the enrolment's places, not yet completed, in cohorts taught today."""
+    return Participant.objects.filter(
+        enrolment=enrolment,
+        completion=None,
+        cohort__in=Cohort.objects.taught_on(today),
+    )
 
 
 def submit_attempt(
@@ -284,7 +298,7 @@ def _complete(attempt: Attempt, *, score: int, now: datetime) -> None:
     # here rather than at the top, where the two would import each other.
     from lms.attendance import evaluate_cohort
 
-    places = Participant.objects.filter(enrolment=attempt.enrolment, completion=None)
+    places = _cohort_places(attempt.enrolment, today=timezone.localdate(now))
     cohorts = [place.cohort for place in places.select_related("cohort__course")]
     if not cohorts:
         record_completion(

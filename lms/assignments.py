@@ -230,7 +230,8 @@ class _Plan:
             latest.renew_by = renew_by
             self.changed.append(latest)
             self.result.rescheduled += 1
-        if renew_by and self.today >= renew_by - renewal_window():
+        # As a learner may retake the course (lms.assessment.standing).
+        if renew_by and self.today > renew_by - renewal_window():
             self._open(member, requirement, latest.cycle + 1, renew_by, completion)
 
     def _close(self, member, assignment) -> None:

@@ -59,7 +59,8 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
     """Return why the session's attendance may not be recorded, or None.
 
     A trainer vouches for who attended, so only a trainer certified on the
-    day of the session may record it, and only once it has taken place.
+    day of the session may record it, and only once it has taken place;
+    she must still be certified on the day she records it (`trainer_refusal`).
     """
     if session.held_on > today:
         return _("A session that has not taken place yet cannot be recorded.")
@@ -67,6 +68,22 @@ def recording_refusal(session: CohortSession, *, today: date) -> str | None:
         return _(
             "A cohort session cannot be recorded by a trainer whose own "
             "certification was not valid on that date."
+        )
+    return None
+
+
+def trainer_refusal(cohort: Cohort, *, today: date) -> str | None:
+    """Return why nothing may be recorded for the cohort today, or None.
+
+    Its trainer vouches for what is recorded, and her name goes on the
+    certificates it earns: she must be a certified trainer today. Every
+    save checks it first; the trainer's pages let her in only then
+    (`lms.cohort_views.trainer_required`).
+    """
+    if not cohort.trainer.is_valid_on(today):
+        return _(
+            "This cohort's trainer is not a certified trainer today, so "
+            "nothing more can be recorded for it."
         )
     return None
 
@@ -84,9 +101,12 @@ def record_attendance(
     Recording again corrects the marks: a changed mark takes the new author
     and time, an unchanged one keeps its own.
     """
+    today = timezone.localdate(now)
     with transaction.atomic():
         participants = _lock_participants(session.cohort)
-        _check_session(session, set(present), participants, timezone.localdate(now))
+        _check_session(session, set(present), participants, today)
+        if refusal := trainer_refusal(session.cohort, today=today):
+            raise AttendanceError(refusal)
         _write_marks(session, set(present), participants, by=by, now=now, source=source)
         return evaluate_cohort(cohort=session.cohort, now=now)
 
@@ -106,6 +126,8 @@ def record_paper_results(
     to their paper test score in %, or None for no paper test.
     """
     today = timezone.localdate(now)
+    if refusal := trainer_refusal(cohort, today=today):
+        raise AttendanceError(refusal)
     with transaction.atomic():
         participants = _lock_participants(cohort)
         sessions = {session.pk: session for session in cohort.sessions.all()}
@@ -224,7 +246,13 @@ def evaluate_cohort(*, cohort: Cohort, now: datetime) -> list[Completion]:
     Participants are locked first, so two saves at once never complete
     anyone twice. Marks corrected after a completion do not undo it: a
     completion is revoked only with its certificate.
+
+    A cohort whose trainer may not act today (withdrawn, or lapsed) completes
+    nobody: its certificates would name her. Its participants continue
+    online like any learner (`lms.assessment`).
     """
+    if trainer_refusal(cohort, today=timezone.localdate(now)):
+        return []
     course = cohort.course
     waiting = (
         Participant.objects.filter(cohort=cohort, completion=None)

@@ -1,12 +1,12 @@
 """Trainers' attendance pages: the phone sheet, the printed sheet, paper results.
 
-Only the cohort's own trainer reaches them: any other cohort is a 404.
+Only the cohort's own trainer, while she may act as a trainer today
+(`lms.cohort_views.trainer_required`), reaches them: any other cohort is a 404.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lms import attendance
 from lms.attendance_forms import PaperResultsForm, SessionAttendanceForm
+from lms.cohort_views import trainer_required
 from lms.cohorts import cohort_for_trainer
-from lms.models import Attendance, Cohort, Completion, Participant
+from lms.models import (
+    Attendance,
+    Cohort,
+    Completion,
+    Participant,
+    TrainerCertification,
+)
 
 
 def _participants(cohort: Cohort) -> list[Participant]:
@@ -35,13 +42,16 @@ def _saved(request: HttpRequest, text: str, completions: list[Completion]) -> No
     messages.success(request, text)
 
 
-@login_required
+@trainer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_sheet(
-    request: HttpRequest, cohort_id: int, session_id: int
+    request: HttpRequest,
+    certification: TrainerCertification,
+    cohort_id: int,
+    session_id: int,
 ) -> HttpResponse:
     """Take or correct one session's attendance, on a phone."""
-    cohort = cohort_for_trainer(request.user, cohort_id)
+    cohort = cohort_for_trainer(certification, cohort_id)
     session = get_object_or_404(
         cohort.sessions.select_related("recorded_by"), pk=session_id
     )
@@ -77,11 +87,13 @@ def session_sheet(
     )
 
 
-@login_required
+@trainer_required
 @require_GET
-def sheet_pdf(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def sheet_pdf(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
     """Return the attendance sheet to print, for places without a connection."""
-    cohort = cohort_for_trainer(request.user, cohort_id)
+    cohort = cohort_for_trainer(certification, cohort_id)
     results_url = reverse("attendance:paper", args=[cohort.pk])
     pdf = attendance.attendance_sheet_pdf(
         cohort=cohort,
@@ -96,11 +108,13 @@ def sheet_pdf(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@trainer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def paper_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def paper_results(
+    request: HttpRequest, certification: TrainerCertification, cohort_id: int
+) -> HttpResponse:
     """Type in the paper sheet: attendance of several sessions and test scores."""
-    cohort = cohort_for_trainer(request.user, cohort_id)
+    cohort = cohort_for_trainer(certification, cohort_id)
     sessions = list(cohort.sessions.all())
     today = timezone.localdate()
     refusals = {s.pk: attendance.recording_refusal(s, today=today) for s in sessions}

@@ -16,10 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lms import cohorts, participant_lists
+from lms import cohorts, participant_lists, trainers
 from lms.attendance import with_present_count
 from lms.cohort_forms import CohortForm, ParticipantListForm, SessionFormSet
-from lms.models import Cohort, TrainerCertification
+from lms.models import Cohort, TrainerCertification, User
 from lms.participant_lists import ListedPerson
 from lms.qr import qr_svg
 from lms.spreadsheets import RowError
@@ -31,41 +31,40 @@ TrainerView = Callable[..., HttpResponse]
 
 
 def trainer_required(view: TrainerView) -> TrainerView:
-    """Let in certified trainers only, passing the view their certification."""
+    """Let in only who may act as a trainer today, passing the view their certification.
+
+    Every trainer page and action goes through here, so the one rule
+    (`lms.trainers.acting_certification`) decides; a view with a cohort
+    finds it with `cohorts.cohort_for_trainer` under that certification.
+    """
 
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        certification = cohorts.certification_for(request.user)
+        certification = trainers.acting_certification(
+            request.user, today=timezone.localdate()
+        )
         if certification is None:
-            return refused(
-                request,
-                _(
-                    "These pages are for certified integrity trainers. Complete "
-                    "the trainer course; the integrity office then approves you."
-                ),
-            )
+            return refused(request, _refusal(request.user))
         return view(request, certification, *args, **kwargs)
 
     return wrapped
 
 
+def _refusal(user: User) -> str:
+    if TrainerCertification.objects.for_user(user).active().exists():
+        return _(
+            "Your trainer certification is not valid today, so you cannot use "
+            "the trainer's pages. Renew the trainer course."
+        )
+    return _(
+        "These pages are for certified integrity trainers. Complete "
+        "the trainer course; the integrity office then approves you."
+    )
+
+
 def refused(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "lms/trainer/refused.html", {"reason": reason}, status=403)
-
-
-def _lapsed(certification: TrainerCertification) -> bool:
-    return not certification.is_valid_on(timezone.localdate())
-
-
-def _refused_lapsed(request: HttpRequest) -> HttpResponse:
-    return refused(
-        request,
-        _(
-            "Your trainer certification is not valid today, so you cannot open "
-            "cohorts or enrol participants. Renew the trainer course."
-        ),
-    )
 
 
 @trainer_required
@@ -77,8 +76,9 @@ def dashboard(
         "lms/trainer/dashboard.html",
         {
             "certification": certification,
-            "cohorts": cohorts.with_figures(Cohort.objects.run_by(request.user)),
-            "valid_today": not _lapsed(certification),
+            "cohorts": cohorts.with_figures(
+                Cohort.objects.filter(trainer=certification)
+            ),
         },
     )
 
@@ -86,8 +86,6 @@ def dashboard(
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, certification: TrainerCertification) -> HttpResponse:
-    if _lapsed(certification):
-        return _refused_lapsed(request)
     return _cohort_form(request, Cohort(trainer=certification))
 
 
@@ -96,7 +94,7 @@ def create(request: HttpRequest, certification: TrainerCertification) -> HttpRes
 def edit(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    return _cohort_form(request, cohorts.cohort_for_trainer(request.user, cohort_id))
+    return _cohort_form(request, cohorts.cohort_for_trainer(certification, cohort_id))
 
 
 def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
@@ -126,13 +124,12 @@ def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 def detail(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
-    return _render_detail(request, certification, cohort, ParticipantListForm())
+    cohort = cohorts.cohort_for_trainer(certification, cohort_id)
+    return _render_detail(request, cohort, ParticipantListForm())
 
 
 def _render_detail(
     request: HttpRequest,
-    certification: TrainerCertification,
     cohort: Cohort,
     list_form: ParticipantListForm,
     list_errors: list[RowError] = (),
@@ -149,7 +146,6 @@ def _render_detail(
             "join_url": cohorts.join_url(cohort),
             "list_form": list_form,
             "list_errors": list_errors,
-            "valid_today": not _lapsed(certification),
         },
     )
 
@@ -160,18 +156,16 @@ def add_participants(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Check a pasted or uploaded list and preview what confirming it would do."""
-    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
-    if _lapsed(certification):
-        return _refused_lapsed(request)
+    cohort = cohorts.cohort_for_trainer(certification, cohort_id)
     form = ParticipantListForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_detail(request, certification, cohort, form)
+        return _render_detail(request, cohort, form)
     people, errors = participant_lists.parse_list(form.cleaned_data["sheet"])
     # The readable rows are matched too, so that every error shows at once.
     plan = cohorts.plan_participants(cohort=cohort, people=people)
     errors = sorted([*errors, *plan.errors], key=lambda error: error.row or 0)
     if errors:
-        return _render_detail(request, certification, cohort, form, errors)
+        return _render_detail(request, cohort, form, errors)
     return render(
         request,
         "lms/trainer/participants_preview.html",
@@ -184,9 +178,7 @@ def add_participants(
 def confirm_participants(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
-    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
-    if _lapsed(certification):
-        return _refused_lapsed(request)
+    cohort = cohorts.cohort_for_trainer(certification, cohort_id)
     people = _people_in_ticket(request, cohort)
     if people is None:
         messages.error(request, _("The list has expired; send it again."))
@@ -194,7 +186,7 @@ def confirm_participants(
     plan = cohorts.add_participants(cohort=cohort, people=people, now=timezone.now())
     if plan.errors:
         form = ParticipantListForm()
-        return _render_detail(request, certification, cohort, form, plan.errors)
+        return _render_detail(request, cohort, form, plan.errors)
     messages.success(
         request,
         _(
@@ -239,7 +231,7 @@ def self_enrolment(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Open or close the cohort's self-enrolment link."""
-    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
+    cohort = cohorts.cohort_for_trainer(certification, cohort_id)
     is_open = request.POST.get("open") == "1"
     cohorts.set_self_enrolment(cohort=cohort, is_open=is_open)
     if is_open:
@@ -254,7 +246,7 @@ def qr(
     request: HttpRequest, certification: TrainerCertification, cohort_id: int
 ) -> HttpResponse:
     """Show the join link as a large QR code, for the classroom's screen."""
-    cohort = cohorts.cohort_for_trainer(request.user, cohort_id)
+    cohort = cohorts.cohort_for_trainer(certification, cohort_id)
     url = cohorts.join_url(cohort)
     return render(
         request,

@@ -54,25 +54,16 @@ from lms.reminders import render_email, site_url
 from lms.spreadsheets import RowError
 from lms.tasks import send_email
 
-# Trainers
-
-
-def certification_for(user) -> TrainerCertification | None:
-    """Return the user's active trainer certification, or None if not a trainer."""
-    return (
-        TrainerCertification.objects.for_user(user)
-        .active()
-        .select_related("person", "qualification__enrolment__course")
-        .first()
-    )
-
-
 # Cohorts and their sessions
 
 
-def cohort_for_trainer(user: User, cohort_id: int) -> Cohort:
-    """Return a cohort the user teaches; anyone else's is a 404."""
-    cohorts = Cohort.objects.run_by(user).select_related(
+def cohort_for_trainer(certification: TrainerCertification, cohort_id: int) -> Cohort:
+    """Return a cohort taught under this certification; any other is a 404.
+
+    `certification` is the one `lms.trainers.acting_certification` found, so
+    a cohort of a withdrawn certification is a 404 even to its own trainer.
+    """
+    cohorts = Cohort.objects.filter(trainer=certification).select_related(
         "course", "trainer__person", "trainer__qualification__enrolment__course"
     )
     return get_object_or_404(cohorts, pk=cohort_id)

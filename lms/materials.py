@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from wagtail.documents import get_document_model
@@ -39,8 +40,9 @@ from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.quizzes import Question
-from lms.models import TrainerCertification, User
+from lms.models import User
 from lms.pdf import render_html_pdf, stored_image_data_uri
+from lms.trainers import acting_certification
 
 logger = logging.getLogger(__name__)
 
@@ -437,13 +439,13 @@ def _copy_into(archive: zipfile.ZipFile, attachment: Attachment) -> bool:
 
 
 def is_certified_trainer(user: User) -> bool:
-    """Return whether the user holds an active trainer certification.
+    """Return whether the user may act as a trainer today (`acting_certification`).
 
     Asked once per request: the admin asks for every course in a listing.
     """
     if not hasattr(user, "_lms_certified_trainer"):
-        certifications = TrainerCertification.objects.for_user(user).active()
-        user._lms_certified_trainer = certifications.exists()
+        acting = acting_certification(user, today=timezone.localdate())
+        user._lms_certified_trainer = acting is not None
     return user._lms_certified_trainer
 
 

@@ -33,6 +33,21 @@ class TrainerError(Exception):
     """An approval, withdrawal or listing change that cannot be made, and why."""
 
 
+def acting_certification(user: User, *, today: date) -> TrainerCertification | None:
+    """Return the certification under which the user may act as a trainer today.
+
+    The one rule every trainer page and action asks: approved, not
+    withdrawn, and holding a current completion of the trainer course
+    (`TrainerCertificationQuerySet.valid_on`).
+    """
+    return (
+        TrainerCertification.objects.for_user(user)
+        .valid_on(today)
+        .select_related("person", "qualification__enrolment__course")
+        .first()
+    )
+
+
 def eligible_qualifications(*, today: date) -> list[Completion]:
     """Return the completions an approval may name, by the holder's name.
 

@@ -197,11 +197,13 @@ def new_join_token() -> str:
 
 
 class CohortQuerySet(models.QuerySet):
-    def run_by(self, user) -> CohortQuerySet:
-        """Cohorts taught by the user under any of their certifications."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(trainer__person__user=user)
+    def taught_on(self, day: date) -> CohortQuerySet:
+        """Cohorts whose trainer may act on `day` (TrainerCertification.valid_on).
+
+        The cohort of a withdrawn or lapsed trainer records nothing and
+        completes nobody until it is taught by a certified trainer again.
+        """
+        return self.filter(trainer__in=TrainerCertification.objects.valid_on(day))
 
 
 class Cohort(models.Model):

@@ -16,7 +16,7 @@ from courses.dates import (
     MAX_PERIOD_DAYS,
     MAX_PERIOD_MONTHS,
     add_days,
-    add_months,
+    last_day_counting,
     validate_plausible_date,
 )
 from courses.models import CoursePage
@@ -106,16 +106,20 @@ class TrainingRequirement(models.Model):
         return add_days(max(started_on, self.applies_from), self.due_days)
 
     def renew_by(self, completed_on: date) -> date | None:
-        """Return the date a completion on `completed_on` must be renewed by."""
-        if not self.recertify_months:
-            return None
-        return add_months(completed_on, self.recertify_months)
+        """Return the last day a completion on `completed_on` meets this rule.
+
+        It must be renewed by then: the same rule as a certificate's validity
+        (`courses.dates.last_day_counting`), so both show the same date.
+        """
+        return last_day_counting(completed_on, self.recertify_months)
 
     def is_met_by(self, completed_on: date, *, due_on: date) -> bool:
-        """Say whether a completion still counts on an assignment's due date.
+        """Say whether a completion still counts after an assignment's due date.
 
         This is why a rehired or transferred person whose completion is still
-        valid is not asked again, and why an early renewal counts.
+        valid is not asked again, and why an early renewal counts. A renewal
+        is due on the last day the completion it renews counts, so that
+        completion never meets it.
         """
         renew_by = self.renew_by(completed_on)
         return renew_by is None or renew_by > due_on
@@ -143,9 +147,9 @@ OPEN = Q(completed_on__isnull=True, waived_at__isnull=True, closed_on__isnull=Tr
 
 
 def completed_q(*, today: date) -> Q:
-    """Completed and not yet due for renewal on `today`."""
+    """Completed, and `today` is no later than the last day to renew by."""
     return Q(completed_on__isnull=False) & (
-        Q(renew_by__isnull=True) | Q(renew_by__gt=today)
+        Q(renew_by__isnull=True) | Q(renew_by__gte=today)
     )
 
 

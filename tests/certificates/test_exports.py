@@ -106,6 +106,23 @@ def test_the_list_offers_the_export_with_its_current_filter(officer_client, cour
     assert "Export PDFs (ZIP)" in html
 
 
+def test_the_export_takes_exactly_what_the_searched_list_shows(
+    officer_client, course, django_capture_on_commit_callbacks
+):
+    first, second = people(2)
+    found = issue(first, course, date(2026, 1, 5))
+    left_out = issue(second, course, date(2026, 1, 5))
+    index = reverse("certificates_admin:index")
+    html = officer_client.get(index, {"q": first.document_number}).content.decode()
+    assert found.code in html
+    assert left_out.code not in html
+    assert f'href="{url("start")}?q={first.document_number}"' in html
+    export = export_with(
+        officer_client, django_capture_on_commit_callbacks, q=first.document_number
+    )
+    assert list(zip_entries(export)) == [f"{found.code}.pdf"]
+
+
 def test_starting_asks_to_confirm_with_the_number_of_matches(officer_client, course):
     issue(people(1)[0], course, timezone.localdate())
     response = officer_client.get(url("start"), {"course": course.pk})

@@ -134,7 +134,7 @@ class TestCompletionAndRenewal:
         sync_assignments(today=date(2026, 3, 20))
         assignment = only_assignment(staff)
         assert status(assignment, date(2026, 3, 20)) == AssignmentStatus.COMPLETED
-        assert assignment.renew_by == date(2028, 3, 20)
+        assert assignment.renew_by == date(2028, 3, 19)  # the last day it counts
         assert assignment.completed_on == date(2026, 3, 20) <= assignment.due_on
 
     def test_the_renewal_cycle_opens_within_the_window_before_renew_by(
@@ -147,7 +147,7 @@ class TestCompletionAndRenewal:
         assert Assignment.objects.filter(staff=staff).count() == 1
         sync_assignments(today=date(2028, 1, 20))
         renewal = Assignment.objects.get(staff=staff, cycle=2)
-        assert renewal.due_on == date(2028, 3, 20)
+        assert renewal.due_on == date(2028, 3, 19)
         assert status(renewal, date(2028, 1, 20)) == AssignmentStatus.PENDING
 
     def test_the_old_cycle_shows_expired_and_the_renewal_overdue_after_renew_by(
@@ -170,7 +170,7 @@ class TestCompletionAndRenewal:
         sync_assignments(today=date(2028, 2, 10))
         renewal = Assignment.objects.get(staff=staff, cycle=2)
         assert renewal.completed_on == date(2028, 2, 10)
-        assert renewal.renew_by == date(2030, 2, 10)
+        assert renewal.renew_by == date(2030, 2, 9)
 
     def test_a_rule_without_renewal_never_expires(self, staff, course):
         TrainingRequirementFactory(course=course, recertify_months=None)
@@ -321,4 +321,4 @@ def test_one_sync_opens_the_renewal_of_an_old_completion_at_once(staff, inductio
     second = sync_assignments(today=date(2026, 3, 2))
     assert (first.created, second.created) == (2, 0)
     renewal = Assignment.objects.get(staff=staff, cycle=2)
-    assert (renewal.due_on, renewal.is_open) == (date(2026, 3, 20), True)
+    assert (renewal.due_on, renewal.is_open) == (date(2026, 3, 19), True)

@@ -162,20 +162,21 @@ def test_a_trainer_not_certified_on_the_day_cannot_record_it(
     assert not Attendance.objects.exists()
 
 
-def test_a_session_before_a_withdrawal_can_still_be_recorded(
+def test_a_session_before_a_withdrawal_cannot_be_recorded_after_it(
     trainer, course, trainer_user
 ):
-    """The rule looks at the session's date, not at today."""
+    """She was certified on the session's day, but no longer vouches today."""
     cohort = held_cohort(trainer, course, sessions=4)  # first session 21 days ago
     someone = join(cohort)
     withdrawn_before_the_session(trainer)  # 20 days ago
-    record_attendance(
-        session=session(cohort, 1),
-        present={someone.pk},
-        by=trainer_user,
-        now=timezone.now(),
-    )
-    assert marks(session(cohort, 1)) == {someone.pk: True}
+    with pytest.raises(AttendanceError, match="not a certified trainer today"):
+        record_attendance(
+            session=session(cohort, 1),
+            present={someone.pk},
+            by=trainer_user,
+            now=timezone.now(),
+        )
+    assert not Attendance.objects.exists()
 
 
 def test_people_of_another_cohort_cannot_be_marked(

@@ -214,14 +214,14 @@ def test_the_dashboard_links_to_each_courses_material(trainer_client, cohort):
         assert reverse(f"materials:{name}", args=[cohort.course.pk]) in page
 
 
-def test_a_trainer_whose_certification_lapsed_sees_no_create_button(
-    trainer_client, trainer
+def test_a_trainer_whose_certification_lapsed_is_told_to_renew(
+    trainer_client, trainer, english
 ):
     trainer.approved_at = timezone.now() + timedelta(days=1)
     trainer.save()
     response = trainer_client.get(reverse("cohorts:dashboard"))
-    assert response.status_code == 200
-    assert reverse("cohorts:create") not in response.content.decode()
+    assert response.status_code == 403
+    assert "Renew the trainer course" in response.content.decode()
 
 
 def make_cohorts(trainer, course, count: int, people: int) -> None:

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from lms import cohorts
+from lms import cohorts, trainers
 from lms.identity import DocumentType
 from lms.models import (
     Attempt,
@@ -80,8 +80,12 @@ def error_cells(plan: cohorts.ParticipantPlan) -> list[tuple]:
 # Trainers
 
 
+def acting(user):
+    return trainers.acting_certification(user, today=timezone.localdate())
+
+
 def test_a_trainer_is_someone_with_an_active_certification(trainer, trainer_user):
-    assert cohorts.certification_for(trainer_user) == trainer
+    assert acting(trainer_user) == trainer
 
 
 def test_a_withdrawn_trainer_is_no_longer_a_trainer(
@@ -91,11 +95,17 @@ def test_a_withdrawn_trainer_is_no_longer_a_trainer(
     trainer.withdrawn_by = integrity_officer
     trainer.withdrawal_reason = "Dejó la región"
     trainer.save()
-    assert cohorts.certification_for(trainer_user) is None
+    assert acting(trainer_user) is None
+
+
+def test_a_trainer_whose_certification_lapsed_may_not_act(trainer, trainer_user):
+    trainer.approved_at = timezone.now() + timedelta(days=1)
+    trainer.save()
+    assert acting(trainer_user) is None
 
 
 def test_a_learner_is_no_trainer(learner):
-    assert cohorts.certification_for(learner) is None
+    assert acting(learner) is None
 
 
 # Sessions

@@ -172,10 +172,10 @@ def test_a_second_download_is_served_from_the_cache(
     address = url("materials:facilitator_pdf", course.pk)
     first = b"".join(client.get(address).streaming_content)
 
-    # Session, user, the staff check (two-factor), course, trainer check, view
-    # restrictions (two) and the publication key: no lesson, image or question
-    # is read again.
-    with django_assert_max_num_queries(8):
+    # Session, user, the staff check (two-factor), course, trainer check (the
+    # trainer courses, the certification), view restrictions (two) and the
+    # publication key: no lesson, image or question is read again.
+    with django_assert_max_num_queries(9):
         again = b"".join(client.get(address).streaming_content)
 
     assert again == first

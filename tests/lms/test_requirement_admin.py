@@ -81,7 +81,7 @@ def test_the_rule_is_described_with_example_dates(english):
     rule = TrainingRequirement(due_days=30, recertify_months=24, applies_from=TODAY)
     assert requirement_preview.describe(rule, today=TODAY) == (
         "A person hired on 01/03/2026 must finish by 31/03/2026 "
-        "and renew by 31/03/2028."
+        "and renew by 30/03/2028."
     )
 
 
@@ -90,7 +90,7 @@ def test_the_rule_is_described_in_spanish_by_default():
     with translation.override("es"):
         assert requirement_preview.describe(rule, today=TODAY) == (
             "Una persona que ingrese el 01/03/2026 debe completarlo hasta el "
-            "31/03/2026 y renovarlo hasta el 31/03/2028."
+            "31/03/2026 y renovarlo hasta el 30/03/2028."
         )
 
 
@@ -206,7 +206,7 @@ def test_preview_shows_the_rule_and_its_count_without_saving(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Preview: nothing is saved yet" in html
-    assert "must finish by 31/03/2026 and renew by 31/03/2028" in html
+    assert "must finish by 31/03/2026 and renew by 30/03/2028" in html
     assert "Saving it would change the status of 3 people" in html
     assert "3 newly assigned" in html
     assert not TrainingRequirement.objects.exists()
@@ -248,7 +248,7 @@ def test_the_edit_page_describes_the_saved_rule(client, integrity_officer, induc
     )
     html = response.content.decode()
     assert "What this rule means" in html
-    assert "must finish by 31/03/2026 and renew by 31/03/2028" in html
+    assert "must finish by 31/03/2026 and renew by 30/03/2028" in html
 
 
 def test_saving_a_requirement_assigns_it(client, integrity_officer, units, course):

@@ -83,9 +83,6 @@ LEARNERS = expect(NOT_FOUND, anonymous=LOGIN, learner=OK)
 TRAINERS = expect(DENIED, anonymous=LOGIN, trainer=OK)
 TRAINERS_POST = expect(DENIED, anonymous=LOGIN, trainer=METHOD)
 ANOTHER_TRAINERS = expect(DENIED, anonymous=LOGIN, trainer=NOT_FOUND)
-# A cohort's attendance and results: only its own trainer finds it.
-COHORT_OWN = expect(NOT_FOUND, anonymous=LOGIN, trainer=OK)
-COHORT_OTHERS = expect(NOT_FOUND, anonymous=LOGIN)
 HR = admin_area(OK)
 # HR officers' pages that a unit head, who only reads their unit's staff, is
 # refused: the import, a new staff record, the requirements.
@@ -144,17 +141,23 @@ OWN_ROWS = [
     Row("cohorts:qr", TRAINERS, ("cohort.pk",)),
     Row("cohorts:qr", ANOTHER_TRAINERS, ("other_cohort.pk",), label="another's"),
     Row("cohorts:join", PUBLIC, ("cohort.join_token",)),
-    Row("attendance:session", COHORT_OWN, ("cohort.pk", "session.pk")),
+    # A cohort's attendance and results: only its own trainer finds them.
+    Row("attendance:session", TRAINERS, ("cohort.pk", "session.pk")),
     Row(
         "attendance:session",
-        COHORT_OTHERS,
+        ANOTHER_TRAINERS,
         ("other_cohort.pk", "other_session.pk"),
         label="another's",
     ),
-    Row("attendance:sheet_pdf", COHORT_OWN, ("cohort.pk",)),
-    Row("attendance:sheet_pdf", COHORT_OTHERS, ("other_cohort.pk",), label="another's"),
-    Row("attendance:paper", COHORT_OWN, ("cohort.pk",)),
-    Row("attendance:paper", COHORT_OTHERS, ("other_cohort.pk",), label="another's"),
+    Row("attendance:sheet_pdf", TRAINERS, ("cohort.pk",)),
+    Row(
+        "attendance:sheet_pdf",
+        ANOTHER_TRAINERS,
+        ("other_cohort.pk",),
+        label="another's",
+    ),
+    Row("attendance:paper", TRAINERS, ("cohort.pk",)),
+    Row("attendance:paper", ANOTHER_TRAINERS, ("other_cohort.pk",), label="another's"),
     # Offline material: certified trainers and the course's editors.
     *(
         Row(
