@@ -9,3 +9,6 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         # Connect the signal handlers.
         from lms import audit_receivers, receivers  # noqa: F401
+        from lms.spreadsheet_cells import protect_wagtail_exports
+
+        protect_wagtail_exports()

@@ -6,7 +6,6 @@ small-group rule already applied: these views only lay them out.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -17,6 +16,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from lms import transparency
+from lms.spreadsheet_cells import CsvWriter
 from lms.transparency import DATASETS, Dataset, Figures
 
 CHART_BAR_MAX = 100
@@ -75,7 +75,7 @@ def dataset_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     dataset = _dataset(dataset)
     figures = transparency.figures(today=timezone.localdate())
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(column.name for column in dataset.columns)
     for row in dataset.rows(figures):
         writer.writerow(
