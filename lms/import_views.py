@@ -32,9 +32,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.imports import ImportResult, import_staff
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
-from lms.spreadsheets import COLUMNS, EXTENSIONS
+from lms.spreadsheets import COLUMNS, EXTENSIONS, STAFF_FILE
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = STAFF_FILE.bytes
 STORAGE_DIR = "staff-imports"
 TICKET_SALT = "lms.staff_import"
 TICKET_MAX_AGE = 24 * 60 * 60
