@@ -31,6 +31,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.imports import ImportResult, import_staff
+from lms.middleware import limit_upload
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
 from lms.spreadsheets import COLUMNS, EXTENSIONS, STAFF_FILE
 
@@ -102,6 +103,7 @@ def can_import(request: HttpRequest) -> bool:
     return not _manage_scope(request).is_empty
 
 
+@limit_upload(MAX_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     scope = _importer_scope(request)
