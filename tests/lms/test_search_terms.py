@@ -100,6 +100,17 @@ def test_the_page_search_refuses_a_long_search(client, catalogue):
     assert MESSAGE in response.text
 
 
+def test_the_catalogue_api_refuses_a_long_search(client, course):
+    url = reverse("wagtailapi:pages:listing")
+
+    refused = client.get(url, {"search": TOO_MANY_WORDS})
+    found = client.get(url, {"search": course.title.split()[0]})
+
+    assert refused.status_code == 400
+    assert MESSAGE in refused.json()["message"]
+    assert found.status_code == 200
+
+
 def test_the_company_registry_refuses_a_long_search(client, business_course):
     company = holder(business_course, 7, "Café de Jaén S.A.C.")
 
