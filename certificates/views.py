@@ -15,8 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates import verification
-from certificates.forms import CodeForm, FingerprintForm
+from certificates.forms import MAX_UPLOAD_BYTES, CodeForm, FingerprintForm
 from certificates.models import Certificate
+from lms.middleware import limit_upload
 from lms.qr import qr_svg
 
 ROBOTS = "noindex, nofollow"
@@ -45,6 +46,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 
 # The page names the holder: no shared cache may keep it.
+@limit_upload(MAX_UPLOAD_BYTES)
 @never_cache
 @noindex
 @require_http_methods(["GET", "HEAD", "POST"])

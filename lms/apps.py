@@ -9,3 +9,11 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         # Connect the signal handlers.
         from lms import audit_receivers, receivers  # noqa: F401
+
+        # Wagtail's exports and search boxes, the admin's listings included,
+        # follow the same rules as ours.
+        from lms.search_terms import bound_admin_search
+        from lms.spreadsheet_cells import protect_wagtail_exports
+
+        protect_wagtail_exports()
+        bound_admin_search()

@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
 from lms.models import Cohort, CohortMode, CohortSession
-from lms.participant_lists import COLUMNS, PASTED_COLUMNS, read_pasted
+from lms.participant_lists import (
+    COLUMNS,
+    PARTICIPANT_LIST,
+    PASTED_COLUMNS,
+    read_pasted,
+)
 from lms.spreadsheets import EXTENSIONS, Sheet, SpreadsheetError, read_sheet
 
-# A cohort holds at most 500 people (Cohort.capacity): a list is small.
-MAX_LIST_BYTES = 2 * 1024 * 1024
 MAX_SESSION_NUMBER = 200
 # Blank session rows offered, since adding rows would need JavaScript.
 EXTRA_SESSIONS_NEW = 2
@@ -213,12 +216,12 @@ class ParticipantListForm(forms.Form):
             return read_pasted(pasted)
         if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
             raise SpreadsheetError(_("Upload a CSV or Excel (.xlsx) file."))
-        if upload.size > MAX_LIST_BYTES:
+        if upload.size > PARTICIPANT_LIST.bytes:
             raise SpreadsheetError(
                 _("The file is %(size)s; lists up to %(limit)s can be read.")
                 % {
                     "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_LIST_BYTES),
+                    "limit": filesizeformat(PARTICIPANT_LIST.bytes),
                 }
             )
-        return read_sheet(upload.read(), upload.name)
+        return read_sheet(upload.read(), upload.name, limits=PARTICIPANT_LIST)

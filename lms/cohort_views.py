@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lms import cohorts, participant_lists, trainers
 from lms.attendance import with_present_count
 from lms.cohort_forms import CohortForm, ParticipantListForm, SessionFormSet
+from lms.middleware import limit_upload
 from lms.models import Cohort, TrainerCertification, User
-from lms.participant_lists import ListedPerson
+from lms.participant_lists import PARTICIPANT_LIST, ListedPerson
 from lms.qr import qr_svg
 from lms.spreadsheets import RowError
 
@@ -150,6 +151,7 @@ def _render_detail(
     )
 
 
+@limit_upload(PARTICIPANT_LIST.bytes)
 @trainer_required
 @require_POST
 def add_participants(

@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from certificates.models import Certificate
 from lms import companies
 from lms.company_forms import CompanyForm, InviteForm, ProofForm
 from lms.models import Company
+from lms.search_terms import validate_search_terms
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -212,7 +214,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def registry(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:200]
+    query, search_error = request.GET.get("q", ""), None
+    try:
+        validate_search_terms(query)
+    except ValidationError as error:
+        query, search_error = "", error.messages[0]
     page = Paginator(companies.registry(query), REGISTRY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -228,5 +234,5 @@ def registry(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lms/companies/registry.html",
-        {"page": page, "rows": rows, "query": query},
+        {"page": page, "rows": rows, "query": query, "search_error": search_error},
     )

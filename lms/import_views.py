@@ -32,10 +32,11 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.imports import ImportResult, import_staff
+from lms.middleware import limit_upload
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
-from lms.spreadsheets import COLUMNS, EXTENSIONS, OPTIONAL_COLUMNS
+from lms.spreadsheets import COLUMNS, EXTENSIONS, OPTIONAL_COLUMNS, STAFF_FILE
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = STAFF_FILE.bytes
 STORAGE_DIR = "staff-imports"
 TICKET_SALT = "lms.staff_import"
 TICKET_MAX_AGE = 24 * 60 * 60
@@ -117,6 +118,7 @@ def can_import(request: HttpRequest) -> bool:
     return not _manage_scope(request).is_empty
 
 
+@limit_upload(MAX_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     scope = _importer_scope(request)

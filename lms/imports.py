@@ -20,6 +20,7 @@ from lms.assignments import SyncResult, sync_assignments
 from lms.models import Organisation, Person, Regime, StaffMember, User
 from lms.scopes import Scope, identity_error, unseen_record_error
 from lms.spreadsheets import (
+    STAFF_FILE,
     RowError,
     SpreadsheetError,
     StaffRow,
@@ -107,7 +108,7 @@ def import_staff(
 ) -> ImportResult:
     """Check the file and, unless a dry run, apply all of it or none of it."""
     try:
-        sheet = read_sheet(data, filename)
+        sheet = read_sheet(data, filename, limits=STAFF_FILE)
     except SpreadsheetError as error:
         return ImportResult(errors=[RowError(None, "", str(error))], dry_run=dry_run)
     rows, errors = parse_sheet(sheet, scope=scope)

@@ -22,6 +22,7 @@ from lms.spreadsheets import (
     Cell,
     RowError,
     Sheet,
+    SheetLimits,
     header_positions,
     parse_document,
     parse_email,
@@ -29,6 +30,11 @@ from lms.spreadsheets import (
 )
 
 COLUMNS = ("dni", "tipo_documento", "nombres", "apellidos", "correo")
+# A cohort holds at most 500 people (Cohort.capacity): a list is small, and
+# twice that leaves room for blank lines and for saying the cohort is full.
+PARTICIPANT_LIST = SheetLimits(
+    bytes=2 * 1024 * 1024, unpacked_bytes=8 * 1024 * 1024, rows=1_000
+)
 # A list pasted without a header row is read in this order.
 PASTED_COLUMNS = ("dni", "nombres", "apellidos", "correo")
 NAME_MAX_LENGTH = 150
@@ -74,14 +80,16 @@ def read_pasted(text: str) -> Sheet:
     """Return pasted lines as a sheet; lines without a header get PASTED_COLUMNS."""
     # Cells copied from a spreadsheet arrive separated by tabs.
     text = text.replace("\t", ";")
-    sheet = read_sheet(text.encode(), "list.csv")
+    sheet = read_sheet(text.encode(), "list.csv", limits=PARTICIPANT_LIST)
     if {name.lower() for name in sheet.header} & set(COLUMNS):
         return sheet
     # The header goes first, written with the separator most lines use, since
     # the first line decides it; the rows keep the numbers of the lines pasted.
     separator = ";" if text.count(";") > text.count(",") else ","
     header = separator.join(PASTED_COLUMNS)
-    sheet = read_sheet(f"{header}\n{text}".encode(), "list.csv")
+    sheet = read_sheet(
+        f"{header}\n{text}".encode(), "list.csv", limits=PARTICIPANT_LIST
+    )
     return Sheet(
         header=sheet.header, rows=[(number - 1, cells) for number, cells in sheet.rows]
     )

@@ -7,13 +7,15 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -45,6 +47,32 @@ Cell = str | int | float | bool | date | None
 # any byte, so the last one never fails.
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 EXTENSIONS = (".csv", ".xlsx")
+# The staff file has 10 columns and a participant list 5; more columns are
+# a mistake or a crafted file, whose rows would each hold thousands of cells.
+MAX_COLUMNS = 30
+# The longest line a real file has: 10 cells of at most 150 characters.
+MAX_LINE_CHARACTERS = 4000
+# An .xlsx is a zip of XML: real sheets shrink about 15 times, a zip bomb
+# hundreds or thousands of times; and a workbook has about ten members.
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 100
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """The most a file may hold, checked before it is read (rows count blank ones)."""
+
+    bytes: int
+    unpacked_bytes: int
+    rows: int
+
+
+# A regional government's whole payroll, teachers included, runs to tens of
+# thousands of people; 50,000 rows (about 30 MB of sheet XML) covers it and
+# still reads in seconds, where a crafted million-row file would take minutes.
+STAFF_FILE = SheetLimits(
+    bytes=10 * 1024 * 1024, unpacked_bytes=64 * 1024 * 1024, rows=50_000
+)
 
 
 class SpreadsheetError(Exception):
@@ -59,13 +87,24 @@ class Sheet:
     rows: list[tuple[int, tuple[Cell, ...]]]
 
 
-def read_sheet(data: bytes, filename: str) -> Sheet:
-    """Return the first sheet of an .xlsx file or the rows of a .csv file."""
+def read_sheet(data: bytes, filename: str, *, limits: SheetLimits) -> Sheet:
+    """Return the first sheet of an .xlsx file or the rows of a .csv file.
+
+    A file beyond `limits` is refused before its rows are read.
+    """
+    if len(data) > limits.bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s; files up to %(limit)s can be read.")
+            % {
+                "size": filesizeformat(len(data)),
+                "limit": filesizeformat(limits.bytes),
+            }
+        )
     extension = PurePath(filename).suffix.lower()
     if extension == ".xlsx":
-        return _sheet(_xlsx_rows(data))
+        return _sheet(_xlsx_rows(data, limits))
     if extension == ".csv":
-        return _sheet(_csv_rows(data))
+        return _sheet(_bounded(_csv_rows(data), limits))
     if extension == ".xls":
         raise SpreadsheetError(
             _("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV.")
@@ -89,17 +128,59 @@ def _is_blank(row: tuple[Cell, ...]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
-def _csv_rows(data: bytes) -> Iterable[tuple[str, ...]]:
+def _bounded(
+    rows: Iterable[tuple[Cell, ...]], limits: SheetLimits
+) -> Iterator[tuple[Cell, ...]]:
+    """Yield the rows without trailing empty cells; refuse too many rows or cells."""
+    for number, row in enumerate(rows, start=1):
+        if number > limits.rows:
+            raise _too_many_rows(limits)
+        while row and row[-1] is None:
+            row = row[:-1]
+        if len(row) > MAX_COLUMNS:
+            raise _too_many_columns()
+        yield row
+
+
+def _too_many_rows(limits: SheetLimits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file has more than %(limit)s rows (formatted empty rows count "
+            "too): delete the empty rows or split the file."
+        )
+        % {"limit": number_format(limits.rows, force_grouping=True)}
+    )
+
+
+def _too_many_columns() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file has more than %(limit)s columns: delete the extra columns.")
+        % {"limit": MAX_COLUMNS}
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[str, ...]]:
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(
             _("The file is not a CSV text file; save it as CSV or .xlsx.")
         )
     text = _decode(data)
+    if max(map(len, re.split(r"[\r\n]", text))) > MAX_LINE_CHARACTERS:
+        raise SpreadsheetError(
+            _("A line has more than %(limit)s characters: this is not a list.")
+            % {"limit": number_format(MAX_LINE_CHARACTERS, force_grouping=True)}
+        )
     first_line = text.split("\n", 1)[0]
     # Excel in Spanish (and other locales that write decimal commas) saves
     # CSV with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return (tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield tuple(row)
+    except csv.Error as error:
+        raise SpreadsheetError(
+            _("The file could not be read as CSV; save it again as CSV or .xlsx.")
+        ) from error
 
 
 def _decode(data: bytes) -> str:
@@ -111,19 +192,47 @@ def _decode(data: bytes) -> str:
     raise AssertionError("Latin-1 decodes every byte")  # pragma: no cover
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[Cell, ...]]:
+def _xlsx_rows(data: bytes, limits: SheetLimits) -> list[tuple[Cell, ...]]:
     try:
+        _check_archive(zipfile.ZipFile(io.BytesIO(data)), limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise SpreadsheetError(
             _("The file could not be read as an Excel (.xlsx) workbook.")
         ) from error
     try:
-        return [
-            tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
+        sheet = workbook.worksheets[0]
+        # The sheet's declared size, checked before openpyxl pads every row
+        # up to it with empty cells.
+        if (sheet.max_row or 0) > limits.rows:
+            raise _too_many_rows(limits)
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise _too_many_columns()
+        rows = sheet.iter_rows(
+            max_col=sheet.max_column or MAX_COLUMNS + 1, values_only=True
+        )
+        return list(_bounded(rows, limits))
     finally:
         workbook.close()
+
+
+def _check_archive(archive: zipfile.ZipFile, limits: SheetLimits) -> None:
+    """Refuse a zip that unpacks to too much, before any of it is unpacked."""
+    members = archive.infolist()
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if (
+        len(members) > MAX_ZIP_MEMBERS
+        or unpacked > limits.unpacked_bytes
+        or unpacked > MAX_COMPRESSION_RATIO * max(packed, 1)
+    ):
+        raise SpreadsheetError(
+            _(
+                "The Excel file unpacks to more than %(limit)s or is compressed "
+                "unusually; save it as CSV, or split it."
+            )
+            % {"limit": filesizeformat(limits.unpacked_bytes)}
+        )
 
 
 @dataclass(frozen=True)

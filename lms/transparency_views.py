@@ -7,7 +7,6 @@ small counts and whatever would give one away already withheld (one pass of
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -18,6 +17,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from lms import transparency
+from lms.spreadsheet_cells import CsvWriter
 from lms.transparency import DATASETS, Dataset, Figures
 
 CHART_BAR_MAX = 100
@@ -76,7 +76,7 @@ def dataset_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     dataset = _dataset(dataset)
     figures = transparency.figures(today=timezone.localdate())
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(column.name for column in dataset.columns)
     for row in dataset.rows(figures):
         writer.writerow(

@@ -6,15 +6,27 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api
 from lms.health_views import healthz
+from lms.search_terms import BoundedSearchFilter
+
+
+class CatalogueAPIViewSet(PagesAPIViewSet):
+    """The published catalogue, searched with terms as short as any search box's."""
+
+    filter_backends = [
+        BoundedSearchFilter if backend is SearchFilter else backend
+        for backend in PagesAPIViewSet.filter_backends
+    ]
+
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", CatalogueAPIViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from lms.imports import ImportResult, import_staff
 from lms.scopes import Scope
+from lms.spreadsheets import STAFF_FILE
 
 
 class Command(BaseCommand):
@@ -32,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, full: bool, **options):
         try:
-            data = file.read_bytes()
+            with file.open("rb") as source:
+                # One byte over the limit is enough for the import to refuse it.
+                data = source.read(STAFF_FILE.bytes + 1)
         except OSError as error:
             raise CommandError(error) from error
         result = import_staff(

@@ -1,0 +1,56 @@
+"""What a search box may ask for: terms short enough to answer at once.
+
+The staff and certificate lists add a condition on every searched field for
+each word, so a 2,000-word search took 29 seconds. Every search box checks
+its terms with `validate_search_terms`: the admin's (Wagtail's search form,
+used by every listing, ours included), the public company registry and the
+course catalogue's API (`?search=`).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from wagtail.admin.forms.search import SearchForm
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.utils import BadRequestError
+
+# A name field holds 150 characters; a full name with its particles ("María
+# del Carmen de la Cruz Quispe") or a DNI with a name has fewer than 10 words.
+MAX_SEARCH_CHARACTERS = 150
+MAX_SEARCH_WORDS = 10
+
+
+def validate_search_terms(query: str) -> None:
+    """Refuse a search longer than MAX_SEARCH_CHARACTERS or MAX_SEARCH_WORDS."""
+    if len(query) > MAX_SEARCH_CHARACTERS or len(query.split()) > MAX_SEARCH_WORDS:
+        raise ValidationError(
+            _(
+                "Search with at most %(words)s words and %(characters)s "
+                "characters: a name, a document number or a code."
+            )
+            % {"words": MAX_SEARCH_WORDS, "characters": MAX_SEARCH_CHARACTERS},
+            code="search_too_long",
+        )
+
+
+def bound_admin_search() -> None:
+    """Check the terms of every Wagtail admin search box.
+
+    An invalid search form searches nothing, so the listing shows what it
+    shows unsearched, with the message under the box.
+    """
+    validators = SearchForm.base_fields["q"].validators
+    if validate_search_terms not in validators:
+        validators.append(validate_search_terms)
+
+
+class BoundedSearchFilter(SearchFilter):
+    """The Wagtail API's `?search=`, its terms checked as every search box's."""
+
+    def filter_queryset(self, request, queryset, view):
+        try:
+            validate_search_terms(request.GET.get("search", ""))
+        except ValidationError as error:
+            raise BadRequestError(error.messages[0]) from None
+        return super().filter_queryset(request, queryset, view)
