@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,53 +14,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import Certificate
 from lms import companies
 from lms.company_forms import CompanyForm, InviteForm, ProofForm
+from lms.middleware import limit_upload
 from lms.models import Company
 from lms.search_terms import validate_search_terms
 
 REGISTRY_PAGE_SIZE = 25
 
 
-def _proof_too_large(request: HttpRequest) -> bool:
-    """Whether the body is too large to hold a proof, known from its length."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    # Room for the form's other fields and the multipart boundaries.
-    return length > companies.MAX_PROOF_BYTES + 64 * 1024
-
-
-def refuse_large_uploads(view):
-    """Refuse an oversized proof before any of the body is read.
-
-    CsrfViewMiddleware reads the POST, and so the whole upload, to find its
-    token: the view is exempt from the middleware and protected here, after
-    the length check. A refusal changes nothing, so it needs no token.
-    """
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST" and _proof_too_large(request):
-            messages.error(request, companies.proof_too_large())
-            if "ruc" in kwargs:
-                return redirect("companies:detail", ruc=kwargs["ruc"])
-            return redirect(request.path)
-        return protected(request, *args, **kwargs)
-
-    return wrapper
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-@refuse_large_uploads
+@limit_upload(companies.MAX_PROOF_BYTES)
 def register(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +108,7 @@ def detail(request: HttpRequest, ruc: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@refuse_large_uploads
+@limit_upload(companies.MAX_PROOF_BYTES)
 def upload_proof(request: HttpRequest, ruc: str) -> HttpResponse:
     """Take the representative's proof again, after a rejection or none yet."""
     company = _own_company(request, ruc)
