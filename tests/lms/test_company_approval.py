@@ -19,7 +19,6 @@ from lms.companies import MAX_PROOF_BYTES
 from lms.completions import record_completion
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.admin_helpers import is_denied, signed_in
-from tests.lms.test_audit_log import trail  # noqa: F401 (fixture)
 from tests.lms.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
@@ -134,7 +133,7 @@ def test_approval_lists_the_company_and_rejects_its_rivals(
     officer_client,
     stranger_request,
     integrity_officer,
-    trail,  # noqa: F811
+    trail,
 ):
     real = request_by(person_with_account(email="gerente@minera.pe"))
     response = decide(officer_client, "approve", real)
@@ -203,7 +202,7 @@ def test_the_registry_lists_a_holder_once_approved(client, business_course):
 def test_correcting_fixes_the_data_and_approves(
     officer_client,
     stranger_request,
-    trail,  # noqa: F811
+    trail,
 ):
     response = decide(
         officer_client,
@@ -226,7 +225,7 @@ def test_a_rejection_shows_its_reason_and_takes_a_new_proof(
     client,
     officer_client,
     stranger_request,
-    trail,  # noqa: F811
+    trail,
 ):
     reason = "La vigencia de poder no lo nombra como representante."
     response = decide(officer_client, "reject", stranger_request, {"reason": reason})
@@ -334,7 +333,7 @@ def test_the_proof_is_stored_under_an_unguessable_name(stranger_request):
     assert "poder" not in name
 
 
-def test_the_officer_reads_the_proof(officer_client, stranger_request, trail):  # noqa: F811
+def test_the_officer_reads_the_proof(officer_client, stranger_request, trail):
     response = officer_client.get(
         reverse("lms_companies:proof", args=[stranger_request.pk])
     )
