@@ -28,7 +28,7 @@ from lms.models import Person, StaffMember, User
 from tests.factories import PASSWORD, UserFactory
 from tests.lms.test_staff_admin import edit_form, staff_form
 from tests.security.routes import Outcome, outcome
-from tests.security.test_role_matrix import body
+from tests.security.disclosure import body
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
