@@ -27,8 +27,8 @@ from lms import invitations
 from lms.models import Person, StaffMember, User
 from tests.factories import PASSWORD, UserFactory
 from tests.lms.test_staff_admin import edit_form, staff_form
-from tests.security.routes import Outcome, outcome
 from tests.security.disclosure import body
+from tests.security.routes import Outcome, outcome
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
