@@ -22,18 +22,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.admin import messages
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms import companies
 from lms.audit import audit
 from lms.models import Company, CompanyStatus
-from lms.policies import OFFICER, RolePermissionPolicy
+from lms.policies import OFFICER, RolePermissionPolicy, RoleViewSet
 
 NAMESPACE = "lms_companies"
 INDEX = f"{NAMESPACE}:index"
@@ -222,8 +220,11 @@ class CompanyIndexView(generic.IndexView):
         ]
 
 
-class CompanyViewSet(ModelViewSet):
+class CompanyViewSet(RoleViewSet):
     model = Company
+    # Rows link to their approval page, there being no edit view.
+    row_url_name = "approve"
+    hidden_url_names = ("add_url_name", "edit_url_name", "delete_url_name")
     name = NAMESPACE
     url_prefix = "empresas"
     icon = "site"
@@ -250,24 +251,6 @@ class CompanyViewSet(ModelViewSet):
         Column("status", label=gettext_lazy("Status"), accessor=status_label),
         "proof_uploaded_at",
     ]
-
-    @property
-    def url_finder_class(self) -> type:
-        # Rows link to their approval page, there being no edit view.
-        return type(
-            "CompanyURLFinder",
-            (ModelAdminURLFinder,),
-            {"edit_url_name": self.get_url_name("approve")},
-        )
-
-    def get_common_view_kwargs(self, **kwargs) -> dict:
-        return super().get_common_view_kwargs(
-            add_url_name=None, edit_url_name=None, delete_url_name=None, **kwargs
-        )
-
-    def get_permissions_to_register(self) -> QuerySet:
-        """Offer no Django permissions to groups: the role grants these views."""
-        return super().get_permissions_to_register().none()
 
     def get_urlpatterns(self) -> list:
         return [

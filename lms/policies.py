@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Model, Q, QuerySet
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from lms.models import (
@@ -144,3 +146,30 @@ POLICIES = {
     TrainingRequirement: requirement_policy,
     OrganisationRole: role_policy,
 }
+
+
+class RoleViewSet(ModelViewSet):
+    """An admin area its role grants, with no edit view of Wagtail's own.
+
+    Rows and log entries link to `row_url_name` instead of the edit view, and
+    the URL names in `hidden_url_names` are not offered as buttons.
+    """
+
+    row_url_name: str
+    hidden_url_names: tuple[str, ...] = ("edit_url_name", "delete_url_name")
+
+    @property
+    def url_finder_class(self) -> type:
+        return type(
+            f"{self.model.__name__}URLFinder",
+            (ModelAdminURLFinder,),
+            {"edit_url_name": self.get_url_name(self.row_url_name)},
+        )
+
+    def get_common_view_kwargs(self, **kwargs) -> dict:
+        hidden = dict.fromkeys(self.hidden_url_names)
+        return super().get_common_view_kwargs(**hidden, **kwargs)
+
+    def get_permissions_to_register(self) -> QuerySet:
+        """Offer no Django permissions to groups: the role grants these views."""
+        return super().get_permissions_to_register().none()

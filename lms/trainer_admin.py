@@ -24,18 +24,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin import messages
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms import trainers
 from lms.models import Completion, Province, TrainerCertification
-from lms.policies import OFFICER, RolePermissionPolicy
+from lms.policies import OFFICER, RolePermissionPolicy, RoleViewSet
 from lms.requirement_preview import short_date
 from lms.trainers import TrainerError
 from lms.viewsets import title_column
@@ -256,8 +254,10 @@ class TrainerHistoryView(HistoryView):
     header_buttons = []  # its parent offers "Edit", and there is no editing
 
 
-class TrainerViewSet(ModelViewSet):
+class TrainerViewSet(RoleViewSet):
     model = TrainerCertification
+    # Rows link to their history, there being no edit view.
+    row_url_name = "history"
     name = NAMESPACE
     url_prefix = "formadores"
     icon = "group"
@@ -296,24 +296,6 @@ class TrainerViewSet(ModelViewSet):
             primary=attrgetter("is_valid"),
         ),
     ]
-
-    @property
-    def url_finder_class(self) -> type:
-        # Log entries link to the history, there being no edit view.
-        return type(
-            "TrainerURLFinder",
-            (ModelAdminURLFinder,),
-            {"edit_url_name": self.get_url_name("history")},
-        )
-
-    def get_common_view_kwargs(self, **kwargs) -> dict:
-        return super().get_common_view_kwargs(
-            edit_url_name=None, delete_url_name=None, **kwargs
-        )
-
-    def get_permissions_to_register(self) -> QuerySet:
-        """Offer no Django permissions to groups: the role grants these views."""
-        return super().get_permissions_to_register().none()
 
     def get_urlpatterns(self) -> list:
         return [
