@@ -245,9 +245,10 @@ def _invitation(
 ) -> Placement:
     """Return the place of someone without an account, noting what is missing."""
     staff = getattr(person, "staff_record", None) if person else None
+    on_record = staff.email if staff else ""
     # HR's institutional address wins: it is the one the record is known by.
-    email = staff.email if staff and staff.email else listed.email
-    if person is not None and email == listed.email:
+    email = on_record or listed.email
+    if person is not None and not on_record:
         # A person already on record is opened an account only at an address
         # on record: the list's would hand their certificates to its writer.
         message = _(

@@ -295,6 +295,20 @@ def test_staff_are_matched_by_their_person_and_invited_at_their_work_address(
     assert mail.outbox[0].to == ["rosa.quispe@regioncajamarca.gob.pe"]
 
 
+def test_staff_listed_with_their_own_work_address_are_invited_there(cohort, units, add):
+    """The list may write the address on record: that is no address of its own."""
+    StaffMemberFactory(
+        unit=units["a"],
+        person=PersonFactory(document_number="45678901"),
+        email="rosa.quispe@regioncajamarca.gob.pe",
+    )
+
+    plan = add([listed(1, "45678901", email="rosa.quispe@regioncajamarca.gob.pe")])
+
+    assert plan.errors == []
+    assert mail.outbox[0].to == ["rosa.quispe@regioncajamarca.gob.pe"]
+
+
 def test_a_new_person_gets_a_person_an_account_and_an_invitation(cohort, add):
     add([new_person(1, "45678901")])
 
