@@ -122,7 +122,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     except companies.CompanyError as error:
         messages.error(request, str(error))
         return redirect(INDEX)
-    return _decided(request, company, _("%(name)s is approved and listed."))
+    return _decided(request, company, _("%(name)s is approved."))
 
 
 @require_http_methods(["GET", "POST"])
