@@ -35,4 +35,6 @@ fi
 .venv/bin/ruff format --check --quiet .
 DJANGO_SETTINGS_MODULE=lms.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 
-exec .venv/bin/python -m pytest "$@"
+# Both cores: pytest-xdist runs the tests in two processes, each with its own
+# test database.
+exec .venv/bin/python -m pytest --numprocesses 2 "$@"

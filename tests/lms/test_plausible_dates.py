@@ -23,7 +23,7 @@ from lms.assignments import sync_assignments
 from lms.cohort_forms import CohortForm, SessionForm
 from lms.models import Assignment, CohortMode, StaffMember, TrainingRequirement
 from lms.scopes import Scope
-from lms.spreadsheets import parse_sheet, read_sheet
+from lms.spreadsheets import STAFF_FILE, parse_sheet, read_sheet
 from tests.admin_helpers import messages_of, signed_in
 from tests.factories import StaffMemberFactory, TrainingRequirementFactory
 
@@ -163,7 +163,9 @@ def test_a_cohort_or_session_in_the_year_9999_is_refused(course):
 
 
 def staff_rows(*lines: str):
-    sheet = read_sheet("\n".join([HEADER, *lines]).encode(), "personal.csv")
+    sheet = read_sheet(
+        "\n".join([HEADER, *lines]).encode(), "personal.csv", limits=STAFF_FILE
+    )
     return parse_sheet(sheet, scope=EVERYTHING)
 
 
@@ -190,7 +192,8 @@ def test_an_absurd_date_cell_of_a_workbook_is_an_error(units):
     data = io.BytesIO()
     workbook.save(data)
     _rows, errors = parse_sheet(
-        read_sheet(data.getvalue(), "personal.xlsx"), scope=EVERYTHING
+        read_sheet(data.getvalue(), "personal.xlsx", limits=STAFF_FILE),
+        scope=EVERYTHING,
     )
     assert [(e.column, e.message) for e in errors] == [("fecha_ingreso", REFUSAL)]
 
