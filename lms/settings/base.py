@@ -134,8 +134,12 @@ if REDIS_URL:
             "DEFAULT_TIMEOUT": 900,
         }
     }
-    # Workers (`manage.py rqworker default`) must run jobs as Django tasks.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # Workers (`manage.py rqworker default`) must run jobs as Django tasks,
+    # and outlive a Redis outage.
+    RQ = {
+        "JOB_CLASS": "django_tasks_rq.Job",
+        "WORKER_CLASS": "lms.workers.OutageTolerantWorker",
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

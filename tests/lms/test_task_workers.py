@@ -1,13 +1,17 @@
 """With REDIS_URL set, tasks wait in Redis until `manage.py rqworker` runs them."""
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
+import redis
 from django_tasks import TaskResultStatus
+from rq import Queue, Worker
 
 from lms.tasks import send_email
+from lms.workers import OutageTolerantWorker
 
 
 @pytest.fixture
@@ -51,3 +55,34 @@ def test_an_enqueued_email_waits_for_a_worker_and_the_worker_sends_it(
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert len(result.worker_ids) == 1
+
+
+def cut_off(worker: Worker) -> Worker:
+    """Point a worker made while Redis was up at a Redis that has gone."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    gone = redis.Redis(port=port, socket_connect_timeout=1)
+    worker.connection = gone
+    for queue in worker.queues:
+        queue.connection = gone
+    return worker
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda worker: worker.heartbeat(),
+        lambda worker: worker.check_for_suspension(burst=False),
+        lambda worker: worker.run_maintenance_tasks(),
+    ],
+    ids=["heartbeat", "suspension check", "maintenance"],
+)
+def test_the_worker_outlives_redis_going_away_between_jobs(call, redis_url):
+    """Plain RQ quits on these (a worker killed by any outage); this one goes on."""
+    connection = redis.Redis.from_url(redis_url)
+    queue = Queue("default", connection=connection)
+    with pytest.raises(redis.exceptions.ConnectionError):
+        call(cut_off(Worker([queue], connection=connection)))
+
+    call(cut_off(OutageTolerantWorker([queue], connection=connection)))
