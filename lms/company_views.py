@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -114,20 +116,18 @@ def upload_proof(request: HttpRequest, ruc: str) -> HttpResponse:
     company = _own_company(request, ruc)
     form = ProofForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            companies.resubmit_proof(
+        return _carry_out(
+            request,
+            company,
+            partial(
+                companies.resubmit_proof,
                 company=company,
                 by=request.user,
                 now=timezone.now(),
                 **form.cleaned_data,
-            )
-        except companies.CompanyError as error:
-            messages.warning(request, str(error))
-        else:
-            messages.success(
-                request, _("Your proof is in review by the integrity office.")
-            )
-        return redirect("companies:detail", ruc=company.ruc)
+            ),
+            success=_("Your proof is in review by the integrity office."),
+        )
     return _render_detail(request, _company(request, ruc), proof_form=form)
 
 
@@ -137,23 +137,37 @@ def invite(request: HttpRequest, ruc: str) -> HttpResponse:
     company = _own_company(request, ruc)
     form = InviteForm(request.POST)
     if form.is_valid():
-        try:
-            companies.invite_colleague(
+        email = form.cleaned_data["email"]
+        return _carry_out(
+            request,
+            company,
+            partial(
+                companies.invite_colleague,
                 company=company,
-                email=form.cleaned_data["email"],
+                email=email,
                 by=request.user,
                 now=timezone.now(),
-            )
-        except companies.CompanyError as error:
-            messages.warning(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("An invitation was sent to %(email)s.")
-                % {"email": form.cleaned_data["email"]},
-            )
-        return redirect("companies:detail", ruc=company.ruc)
+            ),
+            success=_("An invitation was sent to %(email)s.") % {"email": email},
+        )
     return _render_detail(request, _company(request, ruc), invite_form=form)
+
+
+def _carry_out(
+    request: HttpRequest,
+    company: Company,
+    action: Callable[[], object],
+    *,
+    success: str,
+) -> HttpResponse:
+    """Do a representative's action, say how it went, and go back to the page."""
+    try:
+        action()
+    except companies.CompanyError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("companies:detail", ruc=company.ruc)
 
 
 @require_http_methods(["GET", "POST"])
