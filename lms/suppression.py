@@ -43,11 +43,10 @@ class Publication(Enum):
 
 @dataclass(frozen=True)
 class Count:
-    """A count of people, how it is published, and what anyone knows of it."""
+    """A count of people and how it is published."""
 
     people: int
     publication: Publication = Publication.PRINTED
-    at_least: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,9 +151,7 @@ def _extreme(
 ) -> Fraction | None:
     """Return the greatest value of `sign` × `key` that agrees with what is known.
 
-    None if it has no bound. Every unknown count is at least what anyone
-    knows of it, or its true value if that is lower (a count that only a
-    model calls non-negative), so that the true table always agrees.
+    None if it has no bound. Every unknown count is at least 0.
     """
     unknown = [
         k
@@ -162,7 +159,6 @@ def _extreme(
         if counts[k].publication is Publication.UNPUBLISHED or k in hidden
     ]
     column = {k: j for j, k in enumerate(unknown)}
-    floor = {k: min(counts[k].at_least, counts[k].people) for k in unknown}
     rows, rhs = [], []
     for s in sums:
         row = [Fraction(0)] * len(unknown)
@@ -170,14 +166,12 @@ def _extreme(
         for k, coefficient in ((s.total, 1), *((part, -1) for part in s.parts)):
             if k in column:
                 row[column[k]] += coefficient
-                constant -= coefficient * floor[k]
             else:
                 constant -= coefficient * counts[k].people
         rows.append(row)
         rhs.append(Fraction(constant))
     objective = [Fraction(sign if k == key else 0) for k in unknown]
-    best = _maximum(rows, rhs, objective)
-    return None if best is None else best + sign * floor[key]
+    return _maximum(rows, rhs, objective)
 
 
 def _maximum(

@@ -2,19 +2,27 @@
 
 Everything published here is an aggregate counted in SQL, with a fixed number
 of queries whatever the size of the staff. A count of people below 5 could
-point at someone, so every count of the day, with the sums that tie them, goes
-through `lms.suppression` once, before any figure leaves this module: it
-withholds the small counts and whatever would give one away (a share, a
-total, a difference). The figures of a day are computed once and cached.
+point at someone, so every count, with the sums that tie them, goes through
+`lms.suppression` before any figure leaves this module: it withholds the
+small counts and whatever would give one away (a share, a total, a
+difference).
+
+The induction figures say who was late, so no two releases may differ by a
+few people: they count the people due in the last closed quarter, a group no
+other quarter's figures contain, and are published once when the quarter
+closes (`QuarterRelease`), never recomputed. The other figures count public
+acts (a certificate, a trainer's certification), are computed once a day
+and cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +35,7 @@ from lms.models import (
     Completion,
     Organisation,
     Province,
+    QuarterRelease,
     StaffMember,
     TrainerCertification,
 )
@@ -37,7 +46,6 @@ from lms.suppression import SMALL_GROUP
 WITHHELD = "x"
 MONTHS = 12
 CACHE_SECONDS = 24 * 60 * 60
-UNPUBLISHED = suppression.Publication.UNPUBLISHED
 # Induction assignments: the first cycle (a renewal is not an induction) of
 # the active requirements of courses for every public servant, neither
 # waived nor closed (the person left or moved on).
@@ -97,6 +105,16 @@ class Champion:
 
 
 @dataclass(frozen=True)
+class QuarterFigures:
+    """The induction figures of a closed quarter: its units and champions."""
+
+    start: date
+    end: date
+    units: list[UnitFigure]
+    champions: list[Champion]
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything the dashboard and the open data publish, as of one day."""
 
@@ -118,34 +136,30 @@ def last_full_quarter(today: date) -> tuple[date, date]:
 
 @dataclass(frozen=True)
 class UnitCounts:
-    """People of a top-level unit whose induction was due; of them, the late.
+    """People of a top-level unit whose induction was due in the quarter.
 
-    The quarter's people are a part of the unit's: those due in the last
-    full quarter, late if one of the quarter's inductions was late.
+    Late if one of their inductions of the quarter was not completed by its
+    due date.
     """
 
     due: int = 0
     late: int = 0
-    quarter_due: int = 0
-    quarter_late: int = 0
 
     def is_champion(self) -> bool:
-        return self.quarter_due >= SMALL_GROUP and not self.quarter_late
+        return self.due >= SMALL_GROUP and not self.late
 
 
-def _unit_counts(*, today: date, quarter: tuple[date, date]) -> dict[str, UnitCounts]:
+def _unit_counts(*, start: date, end: date) -> dict[str, UnitCounts]:
     """Return the people of each top-level unit path, in one query.
 
-    Induction due by today, or done early; staff who left are not counted. A
-    person counts once per unit even with several induction requirements, and
-    is late if any of them was not completed by its due date.
+    Staff in post on the quarter's last day, with an induction due in it. A
+    person counts once per unit even with several induction requirements.
     """
-    in_quarter = Q(due_on__range=quarter)
     rows = (
         Assignment.objects.filter(
             INDUCTION,
-            active_staff_q(today=today, prefix="staff__"),
-            Q(due_on__lte=today) | Q(completed_on__isnull=False),
+            active_staff_q(today=end, prefix="staff__"),
+            due_on__range=(start, end),
         )
         .annotate(top=Substr("staff__unit__path", 1, 2 * Organisation.steplen))
         .order_by()
@@ -153,8 +167,6 @@ def _unit_counts(*, today: date, quarter: tuple[date, date]) -> dict[str, UnitCo
         .annotate(
             due=Count("staff", distinct=True),
             late=Count("staff", distinct=True, filter=~ON_TIME),
-            quarter_due=Count("staff", distinct=True, filter=in_quarter),
-            quarter_late=Count("staff", distinct=True, filter=in_quarter & ~ON_TIME),
         )
     )
     return {row.pop("top"): UnitCounts(**row) for row in rows}
@@ -221,106 +233,41 @@ def _first_month(today: date) -> date:
 
 def _unit_table(
     path: str, people: UnitCounts
-) -> tuple[dict[tuple, suppression.Count], list[suppression.Sum]]:
-    """Return the counts and sums a unit's figures publish, a champion's included.
+) -> tuple[dict[tuple, suppression.Count], suppression.Sum]:
+    """Return the counts a unit's figures publish and the sum that ties them.
 
-    The late ones are never printed, but due minus on time tells them. A
-    champion's quarter (nobody late, 5 due at least) is a part of the unit's
-    people; the rest, never printed, is the unit minus the quarter.
+    The late ones are never printed, but due minus on time tells them; a
+    champion's list entry states that nobody was late.
     """
-    on_time = people.due - people.late
+    late = suppression.Publication.UNPUBLISHED
+    if people.is_champion():
+        late = suppression.Publication.STATED
     counts = {
         (path, "due"): suppression.Count(people.due),
-        (path, "on_time"): suppression.Count(on_time),
-        (path, "late"): suppression.Count(people.late, UNPUBLISHED),
+        (path, "on_time"): suppression.Count(people.due - people.late),
+        (path, "late"): suppression.Count(people.late, late),
     }
-    sums = [suppression.Sum((path, "due"), ((path, "on_time"), (path, "late")))]
-    if not people.is_champion():
-        return counts, sums
-    counts |= {
-        (path, "quarter_due"): suppression.Count(
-            people.quarter_due, at_least=SMALL_GROUP
-        ),
-        (path, "quarter_on_time"): suppression.Count(people.quarter_due, UNPUBLISHED),
-        (path, "quarter_late"): suppression.Count(0, suppression.Publication.STATED),
-        (path, "rest_due"): suppression.Count(
-            people.due - people.quarter_due, UNPUBLISHED
-        ),
-        # A person on time in the quarter may be late on another induction, so
-        # this one can be negative; `suppression` allows for it.
-        (path, "rest_on_time"): suppression.Count(
-            on_time - people.quarter_due, UNPUBLISHED
-        ),
-        (path, "rest_late"): suppression.Count(people.late, UNPUBLISHED),
-    }
-    sums += [
-        suppression.Sum(
-            (path, "quarter_due"), ((path, "quarter_on_time"), (path, "quarter_late"))
-        ),
-        suppression.Sum(
-            (path, "rest_due"), ((path, "rest_on_time"), (path, "rest_late"))
-        ),
-        suppression.Sum((path, "due"), ((path, "quarter_due"), (path, "rest_due"))),
-        suppression.Sum(
-            (path, "on_time"), ((path, "quarter_on_time"), (path, "rest_on_time"))
-        ),
-        suppression.Sum((path, "late"), ((path, "quarter_late"), (path, "rest_late"))),
-    ]
-    return counts, sums
+    return counts, suppression.Sum((path, "due"), ((path, "on_time"), (path, "late")))
 
 
-def _counts_and_sums(
-    *,
-    units: dict[str, UnitCounts],
-    officials: int,
-    trainers: dict[str, int],
-    certificates: dict[tuple[date, str], int],
-    months: list[date],
-) -> tuple[dict[tuple, suppression.Count], list[suppression.Sum]]:
-    """Return every count the figures publish, keyed, and the sums that tie them."""
-    counts = {
-        ("officials",): suppression.Count(officials),
-        **{
-            (province.value,): suppression.Count(trainers.get(province.value, 0))
-            for province in Province
-        },
-        **{
-            (month, audience): suppression.Count(certificates.get((month, audience), 0))
-            for month in months
-            for audience in PUBLIC_AUDIENCES
-        },
-    }
-    sums = []
-    for path, people in units.items():
-        unit_counts, unit_sums = _unit_table(path, people)
-        counts |= unit_counts
-        sums += unit_sums
-    return counts, sums
-
-
-def compute_figures(*, today: date) -> Figures:
-    """Count everything, then withhold what could point at someone, in one pass."""
-    start, end = last_full_quarter(today)
+def compute_quarter(*, start: date, end: date) -> QuarterFigures:
+    """Count the quarter's inductions, then withhold what could point at someone."""
     units = list(Organisation.objects.filter(depth=2).order_by("name"))
-    people = _unit_counts(today=today, quarter=(start, end))
+    people = _unit_counts(start=start, end=end)
     by_unit = {unit.path: people.get(unit.path, UnitCounts()) for unit in units}
-    months = [add_months(_first_month(today), n) for n in range(MONTHS)]
-    counts, sums = _counts_and_sums(
-        units=by_unit,
-        officials=_officials_trained(today=today),
-        trainers=_trainers_by_province(today=today),
-        certificates=_certificates_by_month(today=today),
-        months=months,
-    )
+    counts, sums = {}, []
+    for path, unit_people in by_unit.items():
+        unit_counts, unit_sum = _unit_table(path, unit_people)
+        counts |= unit_counts
+        sums.append(unit_sum)
     withheld = suppression.withheld(counts, sums)
 
-    def shown(*key) -> int | None:
-        return None if key in withheld else counts[key].people
+    def shown(path: str, name: str) -> int | None:
+        return None if (path, name) in withheld else counts[path, name].people
 
-    return Figures(
-        as_of=today,
-        quarter_start=start,
-        quarter_end=end,
+    return QuarterFigures(
+        start=start,
+        end=end,
         units=[
             UnitFigure(
                 code=unit.code,
@@ -333,8 +280,69 @@ def compute_figures(*, today: date) -> Figures:
             )
             for unit in units
         ],
-        officials_trained=shown("officials"),
-        provinces=[
+        champions=[
+            Champion(code=unit.code, name=unit.name, due=shown(unit.path, "due"))
+            for unit in units
+            if by_unit[unit.path].is_champion()
+        ],
+    )
+
+
+def published_quarter(*, start: date, end: date) -> QuarterFigures:
+    """Return the quarter's figures as first published, publishing them if new.
+
+    Two first requests at once both count; the first to store its figures
+    is the release, and the other serves it.
+    """
+    release = QuarterRelease.objects.filter(quarter_start=start).first()
+    if release is None:
+        figures = compute_quarter(start=start, end=end)
+        try:
+            with transaction.atomic():
+                release = QuarterRelease.objects.create(
+                    quarter_start=start,
+                    quarter_end=end,
+                    units=[astuple(unit) for unit in figures.units],
+                    champions=[astuple(c) for c in figures.champions],
+                )
+        except IntegrityError:
+            release = QuarterRelease.objects.get(quarter_start=start)
+    return QuarterFigures(
+        start=release.quarter_start,
+        end=release.quarter_end,
+        units=[UnitFigure(*row) for row in release.units],
+        champions=[Champion(*row) for row in release.champions],
+    )
+
+
+def _daily_figures(*, today: date) -> tuple[int | None, list, list]:
+    """Count the day's officials, trainers and certificates, small ones withheld.
+
+    Each is a count of its own: no sum ties them.
+    """
+    months = [add_months(_first_month(today), n) for n in range(MONTHS)]
+    trainers = _trainers_by_province(today=today)
+    certificates = _certificates_by_month(today=today)
+    counts = {
+        ("officials",): suppression.Count(_officials_trained(today=today)),
+        **{
+            (province.value,): suppression.Count(trainers.get(province.value, 0))
+            for province in Province
+        },
+        **{
+            (month, audience): suppression.Count(certificates.get((month, audience), 0))
+            for month in months
+            for audience in PUBLIC_AUDIENCES
+        },
+    }
+    withheld = suppression.withheld(counts, [])
+
+    def shown(*key) -> int | None:
+        return None if key in withheld else counts[key].people
+
+    return (
+        shown("officials"),
+        [
             ProvinceFigure(
                 code=province.value,
                 name=province.label,
@@ -342,7 +350,7 @@ def compute_figures(*, today: date) -> Figures:
             )
             for province in Province
         ],
-        months=[
+        [
             MonthFigure(
                 month=month,
                 citizens=shown(month, Audience.CITIZENS),
@@ -350,21 +358,36 @@ def compute_figures(*, today: date) -> Figures:
             )
             for month in months
         ],
-        champions=[
-            Champion(
-                code=unit.code, name=unit.name, due=shown(unit.path, "quarter_due")
-            )
-            for unit in units
-            if by_unit[unit.path].is_champion()
-        ],
+    )
+
+
+def compute_figures(
+    *, today: date, quarter: Callable[..., QuarterFigures] = compute_quarter
+) -> Figures:
+    """Return the day's figures; the last closed quarter's from `quarter`."""
+    start, end = last_full_quarter(today)
+    closed = quarter(start=start, end=end)
+    officials, provinces, months = _daily_figures(today=today)
+    return Figures(
+        as_of=today,
+        quarter_start=closed.start,
+        quarter_end=closed.end,
+        units=closed.units,
+        officials_trained=officials,
+        provinces=provinces,
+        months=months,
+        champions=closed.champions,
     )
 
 
 def figures(*, today: date) -> Figures:
-    """Return the day's figures, computed on the first request of the day."""
+    """Return the day's figures, computed on the first request of the day.
+
+    The quarter's are those first published.
+    """
     return cache.get_or_set(
         f"transparency:figures:{today.isoformat()}",
-        lambda: compute_figures(today=today),
+        lambda: compute_figures(today=today, quarter=published_quarter),
         CACHE_SECONDS,
     )
 
@@ -422,14 +445,19 @@ DATASETS = {
             _("Induction completed on time, by organic unit"),
             _(
                 "Each top-level unit of the regional government, counted with the"
-                " units under it: staff in post whose induction deadline has come"
-                " (or who already completed it), and those who completed it by"
-                " the deadline."
+                " units under it: staff in post on the last day of the last full"
+                " quarter whose induction deadline fell in that quarter, and those"
+                " who completed it by the deadline. Published once when the"
+                " quarter closes."
             ),
             (
                 UNIT_CODE,
                 UNIT_NAME,
-                Column("staff_due", Kind.PEOPLE, _("Staff whose induction was due.")),
+                Column(
+                    "staff_due",
+                    Kind.PEOPLE,
+                    _("Staff whose induction was due in the quarter."),
+                ),
                 Column(
                     "completed_on_time",
                     Kind.PEOPLE,
@@ -509,12 +537,12 @@ DATASETS = {
                 Column(
                     "champions_quarter_start",
                     Kind.DATE,
-                    _("First day of the quarter of the champions."),
+                    _("First day of the quarter of the induction figures."),
                 ),
                 Column(
                     "champions_quarter_end",
                     Kind.DATE,
-                    _("Last day of the quarter of the champions."),
+                    _("Last day of the quarter of the induction figures."),
                 ),
                 Column(
                     "senior_officials_trained",
@@ -542,7 +570,11 @@ SMALL_GROUP_RULE_TEXT = _(
     ' difference): such a figure reads "withheld" on the pages and "x" in the'
     " files (a share is null in JSON). A withheld figure may be 5 or more."
 )
-REFRESH_TEXT = _("The figures are computed once a day and cached until the next day.")
+REFRESH_TEXT = _(
+    "The induction figures and the champions are those of the last full"
+    " quarter, published once when it closes and never recomputed. The other"
+    " figures are computed once a day and cached until the next day."
+)
 KIND_UNITS = {
     Kind.TEXT: _("text"),
     Kind.DATE: _("date (YYYY-MM-DD)"),

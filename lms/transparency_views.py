@@ -1,8 +1,9 @@
 """Public transparency pages and open-data files: aggregates only, no login.
 
-Every figure comes from `lms.transparency`, cached for the day, with the
-small counts and whatever would give one away already withheld (one pass of
-`lms.suppression`): these views only lay them out.
+Every figure comes from `lms.transparency`, cached for the day (the
+induction figures as published when their quarter closed), with the small
+counts and whatever would give one away already withheld by
+`lms.suppression`: these views only lay them out.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "charts": _charts(figures),
         "datasets": DATASETS.values(),
+        "refreshed": transparency.REFRESH_TEXT,
     }
     return render(request, "lms/transparency/dashboard.html", context)
 

@@ -46,6 +46,7 @@ from lms.models.staff import (
     Role,
     StaffMember,
 )
+from lms.models.transparency import QuarterRelease
 
 __all__ = [
     "Attendance",
@@ -65,6 +66,7 @@ __all__ = [
     "CompanyMember",
     "CompanyStatus",
     "ProofKind",
+    "QuarterRelease",
     "Completion",
     "DueDateExtension",
     "Enrolment",

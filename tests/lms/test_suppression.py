@@ -38,8 +38,7 @@ def _tables(assigned: dict, counts, sums):
     if not free:
         yield assigned
         return
-    floor = min(counts[free[0]].at_least, counts[free[0]].people)
-    for value in range(floor, BOUND + 1):
+    for value in range(BOUND + 1):
         yield from _tables({**assigned, free[0]: value}, counts, sums)
 
 
@@ -57,7 +56,7 @@ def _propagate(assigned: dict, counts, sums) -> dict | None:
             if len(missing) == 1:
                 key, sign = missing[0]
                 value = -rest * sign
-                if value < min(counts[key].at_least, counts[key].people):
+                if value < 0:
                     return None
                 assigned[key] = value
                 changed = True
@@ -151,43 +150,3 @@ def test_a_table_with_row_and_column_totals():
 
     assert {(0, 1), (1, 2), (2, 2)} <= hidden
     assert not any(key in hidden for key in counts if key[0] in ("row", "column"))
-
-
-def quarter_of_a_unit(due, late, quarter_due, rest_on_time):
-    """A champion's quarter (nobody late, 5 at least) as part of its unit."""
-    counts = {
-        "due": Count(due),
-        "on_time": Count(due - late),
-        "late": Count(late, UNPUBLISHED),
-        "quarter_due": Count(quarter_due, at_least=5),
-        "quarter_on_time": Count(quarter_due, UNPUBLISHED),
-        "quarter_late": Count(0, Publication.STATED),
-        "rest_due": Count(due - quarter_due, UNPUBLISHED),
-        "rest_on_time": Count(rest_on_time, UNPUBLISHED),
-        "rest_late": Count(late, UNPUBLISHED),
-    }
-    sums = [
-        Sum("due", ("on_time", "late")),
-        Sum("quarter_due", ("quarter_on_time", "quarter_late")),
-        Sum("rest_due", ("rest_on_time", "rest_late")),
-        Sum("due", ("quarter_due", "rest_due")),
-        Sum("on_time", ("quarter_on_time", "rest_on_time")),
-        Sum("late", ("quarter_late", "rest_late")),
-    ]
-    return counts, sums
-
-
-@pytest.mark.parametrize(
-    ("due", "late", "quarter_due"), [(7, 0, 5), (8, 1, 6), (5, 0, 5), (20, 3, 9)]
-)
-def test_a_champions_quarter_and_its_unit_tell_nothing_small(due, late, quarter_due):
-    counts, sums = quarter_of_a_unit(due, late, quarter_due, due - late - quarter_due)
-
-    assert_protected(counts, sums)
-
-
-def test_a_count_only_a_model_calls_non_negative_may_be_negative():
-    """On time in the quarter, late on another induction: the rest is -1."""
-    counts, sums = quarter_of_a_unit(12, 4, 9, -1)
-
-    assert "on_time" in assert_protected(counts, sums)

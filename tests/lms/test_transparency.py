@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,7 @@ from django.utils import timezone
 from courses.dates import add_months
 from courses.models import Audience
 from lms import transparency
-from lms.models import Assignment, Person, Province, StaffMember
+from lms.models import Assignment, Person, Province, QuarterRelease, StaffMember
 from tests.factories import (
     CoursePageFactory,
     PersonFactory,
@@ -147,16 +148,14 @@ def build_dataset(*, catalogue, integrity_officer, scale: int = 1) -> Dataset:
             build.inducted(units["a1"], induction, due_on=due)
         build.inducted(units["a"], induction, due_on=due)
         build.inducted(units["a"], induction, due_on=due, late_by=3)
-        # Not counted: not due yet; left (a renewal: see its own test).
+        # Not counted: due after the quarter; due before it; left before
+        # its end (a renewal: see its own test).
         build.inducted(
             units["a"], induction, due_on=today + timedelta(days=9), done=False
         )
+        build.inducted(units["a"], induction, due_on=start - timedelta(days=1))
         build.inducted(
-            units["a"],
-            induction,
-            due_on=due,
-            late_by=9,
-            left_on=today - timedelta(days=1),
+            units["a"], induction, due_on=due, late_by=9, left_on=due + timedelta(1)
         )
         for _ in range(3):
             build.inducted(units["b"], induction, due_on=due)
@@ -296,7 +295,7 @@ def test_a_leaver_late_in_the_quarter_does_not_unseat_a_champion(dataset):
         induction.requirement,
         due_on=induction.due_on,
         late_by=3,
-        left_on=dataset.today - timedelta(days=1),
+        left_on=induction.due_on + timedelta(days=1),
     )
 
     figures = transparency.compute_figures(today=dataset.today)
@@ -403,14 +402,63 @@ def test_second_request_uses_the_cache(client, dataset):
 
 def test_figures_are_cached_by_day(dataset):
     first = transparency.figures(today=dataset.today)
-    Assignment.objects.all().delete()
+    StaffMember.objects.update(is_senior_official=False)
 
     assert transparency.figures(today=dataset.today) == first
     tomorrow = transparency.figures(today=dataset.today + timedelta(days=1))
-    assert by_code(tomorrow.units)["GRDS"].due is None
+    assert tomorrow.officials_trained is None
 
 
-DASHBOARD_QUERIES = 6
+def test_a_closed_quarter_is_published_once(dataset):
+    """A record corrected afterwards changes nothing: the difference would tell."""
+    first = transparency.figures(today=dataset.today)
+    # HR records, late, someone due on the quarter's last day who was late.
+    build = Builder(dataset)
+    build.n = 1000
+    build.inducted(
+        dataset.units["a"],
+        Assignment.objects.first().requirement,
+        due_on=first.quarter_end,
+        late_by=2,
+    )
+
+    tomorrow = transparency.figures(today=dataset.today + timedelta(days=1))
+
+    assert (tomorrow.units, tomorrow.champions) == (first.units, first.champions)
+    assert by_code(tomorrow.units)["GRDS"].due == 6
+    fresh = transparency.compute_figures(today=dataset.today)
+    assert by_code(fresh.units)["GRDS"].due == 7
+
+
+def test_the_next_quarter_is_its_own_release(dataset):
+    first = transparency.figures(today=dataset.today)
+    next_quarter = add_months(first.quarter_end + timedelta(days=1), 3)
+
+    later = transparency.figures(today=next_quarter)
+
+    assert later.quarter_start == first.quarter_end + timedelta(days=1)
+    # Nobody of the dataset was due then: every unit is withheld.
+    assert {unit.due for unit in later.units} == {None}
+    assert QuarterRelease.objects.count() == 2
+
+
+def test_two_first_requests_publish_one_release(dataset):
+    start, end = transparency.last_full_quarter(dataset.today)
+    first = transparency.published_quarter(start=start, end=end)
+    QuarterRelease.objects.filter(quarter_start=start).update(champions=[])
+
+    # The second request counted before the first stored its release.
+    with mock.patch.object(
+        QuarterRelease.objects, "filter", return_value=QuarterRelease.objects.none()
+    ):
+        second = transparency.published_quarter(start=start, end=end)
+
+    assert first.champions and second.champions == []
+    assert QuarterRelease.objects.count() == 1
+
+
+# The day's counts, and the quarter's release: read, or stored (in a savepoint).
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("scale", [1, 3])
