@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -100,14 +100,21 @@ def result_reveals(attempt: Attempt, *, where: Standing, attempts_left: int) -> 
     return attempt.enrolment.course.result_reveals
 
 
-def out_of_attempts(user: User, *, today: date) -> list[Enrolment]:
-    """Return the user's enrolments whose assessment they can no longer attempt.
+def out_of_attempts(
+    enrolments: QuerySet[Enrolment], *, today: date
+) -> list[tuple[Enrolment, Standing]]:
+    """Return those of the enrolments whose assessment is out of attempts.
 
     Those are the ones another attempt may be granted for: not completed (or
-    due for renewal), no attempt open, and every attempt used.
+    due for renewal), no attempt open, and every attempt used. Each comes
+    with its standing, in the order of `enrolments`.
     """
     enrolments = (
-        Enrolment.objects.filter(user=user)
+        # An enrolment with fewer attempts than its course allows has some
+        # left, so it is not loaded: the integrity office's list reads every
+        # learner's enrolments. The rule itself is _grant_refusal's.
+        enrolments.alias(attempts_made=Count("attempts"))
+        .filter(attempts_made__gte=F("course__max_attempts"))
         .select_related("course")
         .defer("course__question_bank")
         .prefetch_related(
@@ -119,7 +126,6 @@ def out_of_attempts(user: User, *, today: date) -> list[Enrolment]:
             ),
             "extra_attempts",
         )
-        .order_by("course__title")
     )
     stuck = []
     for enrolment in enrolments:
@@ -130,7 +136,7 @@ def out_of_attempts(user: User, *, today: date) -> list[Enrolment]:
             extra=enrolment.extra_attempts.all(),
         )
         if _grant_refusal(enrolment, where) is None:
-            stuck.append(enrolment)
+            stuck.append((enrolment, where))
     return stuck
 
 

@@ -314,5 +314,11 @@ class WaiveForm(forms.Form):
     )
 
 
-class GrantAttemptForm(WaiveForm):
-    """The reason another attempt is granted: the same single field as a waiver's."""
+class GrantAttemptForm(forms.Form):
+    """Why another attempt is granted: kept with the grant, and required."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why another attempt is granted.")},
+    )

@@ -52,6 +52,11 @@ def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
         .order_by("requirement__name", "-cycle")
     )
     can_manage = cached_scope(request.user, MANAGE_ROLES).covers(staff.unit)
+    stuck = []
+    if can_manage and staff.person.user_id:
+        theirs = Enrolment.objects.filter(user=staff.person.user_id)
+        found = out_of_attempts(theirs.order_by("course__title"), today=today)
+        stuck = [enrolment for enrolment, _standing in found]
     context = {
         "staff": staff,
         "person": staff.person,
@@ -60,11 +65,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
             for assignment in assignments
         ],
         "can_manage": can_manage,
-        "out_of_attempts": (
-            out_of_attempts(staff.person.user, today=today)
-            if can_manage and staff.person.user_id
-            else []
-        ),
+        "out_of_attempts": stuck,
         "grant_form": GrantAttemptForm(),
         "invite_url": can_manage and reverse("lms_staff_invite", args=[staff.pk]),
         "transcript_url": reverse("certificates_staff_transcript", args=[staff.pk]),

@@ -201,19 +201,24 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "reveals": assessment.result_reveals(
                 attempt, where=where, attempts_left=left
             ),
-            "who_can_grant": [] if left else _who_can_grant(request.user),
+            **({} if left else _who_can_grant(request.user)),
             **context,
         },
     )
 
 
-def _who_can_grant(user) -> list:
-    """Return who may grant the learner another attempt: their HR or integrity."""
+def _who_can_grant(user) -> dict:
+    """Say who may grant the learner another attempt: their HR or integrity.
+
+    HR grants to staff of its units only; a citizen, a company's
+    representative or someone who has left staff asks the integrity office.
+    """
     records = StaffMember.objects.filter(person__user=user).select_related("unit")
     record = records.first()
     active = record is not None and record.is_active(today=timezone.localdate())
     unit = record.unit if active else None
-    return list(managers_of(unit).order_by("first_name", "last_name", "email"))
+    people = managers_of(unit).order_by("first_name", "last_name", "email")
+    return {"who_can_grant": list(people), "hr_can_grant": unit is not None}
 
 
 @login_required

@@ -10,7 +10,7 @@ import django_filters
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from lms.models import (
 )
 from lms.models.staff import active_staff_q
 from lms.policies import staff_policy
+from lms.search_terms import match_every_word
 from lms.staff_forms import (
     OrganisationForm,
     OrganisationRoleForm,
@@ -151,16 +152,6 @@ class RoleGrantedViewSet(ModelViewSet):
         return Permission.objects.none()
 
 
-def search_staff(queryset: QuerySet, query: str) -> QuerySet:
-    """Return the staff matching every word of the query in a name or document."""
-    for word in query.split():
-        in_any_field = Q()
-        for field in STAFF_SEARCH_FIELDS:
-            in_any_field |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(in_any_field)
-    return queryset
-
-
 def units_in_scope(request) -> QuerySet[Organisation]:
     return staff_policy.scope(request.user, ["view"]).organisations().order_by("path")
 
@@ -201,7 +192,9 @@ class StaffIndexView(ScopedIndexMixin, generic.IndexView):
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
         return (
-            search_staff(queryset, self.search_query) if self.is_searching else queryset
+            match_every_word(queryset, self.search_query, STAFF_SEARCH_FIELDS)
+            if self.is_searching
+            else queryset
         )
 
     @cached_property

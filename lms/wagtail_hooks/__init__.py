@@ -1,6 +1,7 @@
 """Wagtail hooks of lms, one module per area; importing them registers them."""
 
 from lms.wagtail_hooks import (  # noqa: F401
+    attempts,
     companies,
     imports,
     invitations,

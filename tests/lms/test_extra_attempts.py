@@ -10,10 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from courses.models import Audience
 from lms.assessment import start_attempt
 from lms.models import Attempt, Enrolment, ExtraAttempt
 from tests.admin_helpers import is_denied, messages_of, signed_in
-from tests.factories import StaffMemberFactory, used_every_attempt
+from tests.factories import (
+    CoursePageFactory,
+    PersonFactory,
+    StaffMemberFactory,
+    used_every_attempt,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +163,22 @@ def test_a_learner_who_is_not_staff_is_sent_to_the_integrity_office(
     html = html.content.decode()
     assert "oii@example.pe" in html
     assert "rrhh.a@example.pe" not in html
+
+
+@pytest.mark.parametrize("audience", [Audience.CITIZENS, Audience.BUSINESSES])
+def test_a_citizen_or_firm_is_told_only_the_integrity_office_grants_attempts(
+    learner_client, learner, catalogue, integrity_officer, audience
+):
+    """Neither has a human resources office to ask: the page says so, in Spanish."""
+    PersonFactory(user=learner)
+    course = CoursePageFactory(parent=catalogue, audience=audience)
+    enrolment = Enrolment.objects.create(user=learner, course=course)
+    [*_, last] = used_every_attempt(enrolment, now=timezone.now())
+    html = learner_client.get(reverse("lms:attempt_result", args=[last.pk]))
+    html = html.content.decode()
+    assert (
+        "La oficina de integridad del Gobierno Regional puede otorgarle otro intento"
+        in html
+    )
+    assert "Recursos Humanos" not in html
+    assert "oii@example.pe" in html

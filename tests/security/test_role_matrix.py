@@ -306,6 +306,11 @@ OWN_ROWS = [
         Row(f"lms_companies:{view}", OFFICE, ("other_company.pk",))
         for view in ("approve", "reject", "correct", "proof")
     ),
+    # Another attempt for anyone out of them, citizens included: the
+    # integrity office's. The grant is a POST (tests/security/
+    # test_wrong_role_posts.py); a GET of it is refused for its method.
+    Row("lms_extra_attempts", OFFICE),
+    Row("lms_extra_attempts_grant", ADMIN_POST, ("retaker_enrolment.pk",)),
     Row("certificate_exports:start", OFFICE),
     Row("certificate_exports:progress", OFFICE, ("export.pk",)),
     Row("certificate_exports:download", OFFICE, ("export.pk",)),

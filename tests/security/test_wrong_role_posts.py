@@ -216,6 +216,13 @@ ACTIONS = [
         lambda w: ExtraAttempt.objects.filter(enrolment=w.retaker_enrolment).count(),
         allowed=("hr_a", "admin"),
     ),
+    Action(
+        "grant anyone another attempt on the integrity office's page",
+        lambda w: reverse("lms_extra_attempts_grant", args=[w.retaker_enrolment.pk]),
+        lambda w: {"reason": "Caso revisado por la oficina"},
+        lambda w: ExtraAttempt.objects.filter(enrolment=w.retaker_enrolment).count(),
+        allowed=("admin",),
+    ),
 ]
 
 
