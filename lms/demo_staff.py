@@ -1,7 +1,8 @@
 """Demo organisations, staff, mandatory-training rules and HR roles.
 
 Dates are counted back from the day the demo is seeded, so the HR reports
-always show recent hires, people on time, late and overdue.
+always show recent hires, people on time, late and overdue, and the
+transparency dashboard a last full quarter with figures to publish.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lms.models import (
     TrainingRequirement,
     User,
 )
+from lms.transparency import last_full_quarter
 
 INDUCTION_SLUG = "modulo-induccion-integridad"
 GOVERNORS_SLUG = "induccion-gobernadores-alta-direccion"
@@ -94,6 +96,13 @@ STAFF_UNITS = (
 )  # fmt: skip
 REGIMES = (Regime.CAS, Regime.CAS, Regime.DL276, Regime.DL728, Regime.LSC)
 DEMO_STAFF = 72
+INDUCTION_DUE_DAYS = 30
+# People whose induction fell due in the last full quarter, (on time, late),
+# in units no other demo colleague works in: the dashboard shows a share, a
+# champion, and the rest withheld.
+QUARTER_COHORTS = {"DRTPE": (7, 5), "CR": (6, 0)}
+# `_learn`'s luck: completed on time, completed late.
+ON_TIME_LUCK, LATE_LUCK = 0.1, 0.5
 DEMO_SEED = 2026
 
 
@@ -120,7 +129,7 @@ def ensure_requirements(today: date) -> list[TrainingRequirement]:
         (
             "Módulo de Inducción en Integridad: todo el personal",
             INDUCTION_SLUG,
-            {"due_days": 30, "recertify_months": 24},
+            {"due_days": INDUCTION_DUE_DAYS, "recertify_months": 24},
         ),
         (
             "Inducción para Gobernadores y alta dirección",
@@ -175,6 +184,37 @@ def ensure_staff(today: date) -> int:
             email = f"{slugify(first.split()[0])}.{number}@regioncajamarca.gob.pe"
             staff = _staff(person, email, job, units, today)
             _learn(staff, rng.random(), today)
+            created += 1
+    return created + _ensure_quarter_cohorts(units, today)
+
+
+def _ensure_quarter_cohorts(units, today: date) -> int:
+    """Create the colleagues of `QUARTER_COHORTS`, once; return how many."""
+    rng = random.Random(DEMO_SEED + 1)
+    start, end = last_full_quarter(today)
+    created = 0
+    number = 0
+    for code, (on_time, late) in QUARTER_COHORTS.items():
+        for luck in [ON_TIME_LUCK] * on_time + [LATE_LUCK] * late:
+            number += 1
+            due_on = start + timedelta(days=number * 7 % ((end - start).days + 1))
+            first = rng.choice(FIRST_NAMES)
+            last = f"{rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
+            person, new = Person.objects.get_or_create(
+                document_type="1",
+                document_number=f"{47000000 + number * 1307:08d}",
+                defaults={"first_names": first, "last_names": last},
+            )
+            if not new:
+                continue
+            job = DemoJob(
+                code,
+                rng.choice(POSTS),
+                Regime.CAS,
+                (today - due_on).days + INDUCTION_DUE_DAYS,
+            )
+            email = f"{slugify(first.split()[0])}.q{number}@regioncajamarca.gob.pe"
+            _learn(_staff(person, email, job, units, today), luck, today)
             created += 1
     return created
 

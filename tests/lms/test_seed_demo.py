@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 from certificates.models import Certificate
 from courses.models import CataloguePage, CoursePage, LessonPage
+from lms import transparency
 from lms.demo import ACCOUNTS, DEMO_PASSWORD
 from lms.demo_staff import INDUCTION_SLUG
 from lms.models import (
@@ -191,6 +192,21 @@ def test_it_seeds_units_staff_rules_and_roles_once(settings, tmp_path):
     hr_social = User.objects.get(email="rrhh.social@demo.regioncajamarca.pe")
     scope = scope_for(hr_social)
     assert set(scope.staff().values_list("unit__code", flat=True)) == {"GRDS"}
+
+
+def test_the_demo_dashboard_publishes_a_share_and_a_champion(settings, tmp_path):
+    """Seeded on any day, the last full quarter has figures to show."""
+    settings.DEBUG = True
+    induction = {**COURSE, "slug": INDUCTION_SLUG, "validity_months": 24}
+    (tmp_path / "curso.json").write_text(json.dumps(induction), encoding="utf-8")
+    call_command("seed_demo", courses_dir=tmp_path)
+
+    figures = transparency.compute_figures(today=date.today())
+
+    shares = {unit.code: unit.on_time_share for unit in figures.units}
+    assert (shares["DRTPE"], shares["CR"]) == (58, 100)
+    assert [champion.code for champion in figures.champions] == ["CR"]
+    assert None in shares.values()
 
 
 def test_every_demo_staff_record_can_be_saved_in_the_admin(
