@@ -1,5 +1,6 @@
 import json
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -194,14 +195,23 @@ def test_it_seeds_units_staff_rules_and_roles_once(settings, tmp_path):
     assert set(scope.staff().values_list("unit__code", flat=True)) == {"GRDS"}
 
 
-def test_the_demo_dashboard_publishes_a_share_and_a_champion(settings, tmp_path):
-    """Seeded on any day, the last full quarter has figures to show."""
+@pytest.mark.parametrize("today", [date(2027, 1, 1), date(2027, 3, 31)])
+def test_the_demo_dashboard_publishes_a_share_and_a_champion(
+    settings, tmp_path, time_machine, today
+):
+    """Seeded on any day of a quarter, the last full one has figures to show."""
+    time_machine.move_to(datetime.combine(today, time(12), ZoneInfo("America/Lima")))
     settings.DEBUG = True
-    induction = {**COURSE, "slug": INDUCTION_SLUG, "validity_months": 24}
+    induction = {
+        **COURSE,
+        "slug": INDUCTION_SLUG,
+        "audience": "public_servants",
+        "validity_months": 24,
+    }
     (tmp_path / "curso.json").write_text(json.dumps(induction), encoding="utf-8")
     call_command("seed_demo", courses_dir=tmp_path)
 
-    figures = transparency.compute_figures(today=date.today())
+    figures = transparency.compute_figures(today=today)
 
     shares = {unit.code: unit.on_time_share for unit in figures.units}
     assert (shares["DRTPE"], shares["CR"]) == (58, 100)
