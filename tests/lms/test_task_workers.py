@@ -9,9 +9,10 @@ import pytest
 import redis
 from django_tasks import TaskResultStatus
 from rq import Queue, Worker
+from rq.worker import WorkerStatus
 
 from lms.tasks import send_email
-from lms.workers import OutageTolerantWorker
+from lms.workers import OUTAGE, OutageTolerantWorker
 
 
 @pytest.fixture
@@ -57,12 +58,20 @@ def test_an_enqueued_email_waits_for_a_worker_and_the_worker_sends_it(
     assert len(result.worker_ids) == 1
 
 
-def cut_off(worker: Worker) -> Worker:
+@pytest.fixture(params=["refused", "silent"])
+def gone(request):
+    """A Redis that has gone: its port refuses, or it accepts and never answers."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        if request.param == "silent":
+            server.listen()
+        yield redis.Redis(
+            port=server.getsockname()[1], socket_connect_timeout=1, socket_timeout=0.2
+        )
+
+
+def cut_off(worker: Worker, gone: redis.Redis) -> Worker:
     """Point a worker made while Redis was up at a Redis that has gone."""
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    gone = redis.Redis(port=port, socket_connect_timeout=1)
     worker.connection = gone
     for queue in worker.queues:
         queue.connection = gone
@@ -75,14 +84,15 @@ def cut_off(worker: Worker) -> Worker:
         lambda worker: worker.heartbeat(),
         lambda worker: worker.check_for_suspension(burst=False),
         lambda worker: worker.run_maintenance_tasks(),
+        lambda worker: worker.set_state(WorkerStatus.IDLE),
     ],
-    ids=["heartbeat", "suspension check", "maintenance"],
+    ids=["heartbeat", "suspension check", "maintenance", "idle state"],
 )
-def test_the_worker_outlives_redis_going_away_between_jobs(call, redis_url):
+def test_the_worker_outlives_redis_going_away_between_jobs(call, redis_url, gone):
     """Plain RQ quits on these (a worker killed by any outage); this one goes on."""
     connection = redis.Redis.from_url(redis_url)
     queue = Queue("default", connection=connection)
-    with pytest.raises(redis.exceptions.ConnectionError):
-        call(cut_off(Worker([queue], connection=connection)))
+    with pytest.raises(OUTAGE):
+        call(cut_off(Worker([queue], connection=connection), gone))
 
-    call(cut_off(OutageTolerantWorker([queue], connection=connection)))
+    call(cut_off(OutageTolerantWorker([queue], connection=connection), gone))

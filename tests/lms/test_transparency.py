@@ -155,7 +155,12 @@ def build_dataset(*, catalogue, integrity_officer, scale: int = 1) -> Dataset:
         )
         build.inducted(units["a"], induction, due_on=start - timedelta(days=1))
         build.inducted(
-            units["a"], induction, due_on=due, late_by=9, left_on=due + timedelta(1)
+            units["a"],
+            induction,
+            due_on=due,
+            late_by=9,
+            hired_on=start - timedelta(days=30),
+            left_on=due + timedelta(days=1),
         )
         for _ in range(3):
             build.inducted(units["b"], induction, due_on=due)
@@ -295,6 +300,7 @@ def test_a_leaver_late_in_the_quarter_does_not_unseat_a_champion(dataset):
         induction.requirement,
         due_on=induction.due_on,
         late_by=3,
+        hired_on=induction.due_on - timedelta(days=30),
         left_on=induction.due_on + timedelta(days=1),
     )
 
