@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -130,6 +131,26 @@ def test_it_builds_the_catalogue_courses_and_accounts_once(
     output = capsys.readouterr().out
     assert all(account.email in output for account in ACCOUNTS)
     assert DEMO_PASSWORD in output
+
+
+# serialized_rollback restores the rows Wagtail's migrations create.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_demo_prints_a_summary_not_its_e_mails(settings, capsys):
+    """On the console backend the demo's certificates and invitations are counted.
+
+    Before, the README's first command printed some 3,000 lines of e-mail.
+    The whole demo, committed as outside a test, so its deliveries run.
+    """
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+    call_command("seed_demo")
+
+    output = capsys.readouterr().out
+    assert "Subject:" not in output
+    [held_back] = re.findall(r"Correos que la demo no envió: (\d+)\.", output)
+    assert int(held_back) > 0
+    assert len(output.splitlines()) < 60
 
 
 def test_demo_accounts_can_log_in(settings, courses_dir, client):

@@ -1,9 +1,13 @@
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +19,21 @@ from lms.models import User
 
 DEFAULT_COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "courses"
 ORGANISATIONS_FILE = Path(settings.BASE_DIR) / "fixtures" / "organisations.json"
+HELD_BACK = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@contextmanager
+def held_back_mail() -> Iterator[list]:
+    """Collect the e-mails sent meanwhile, leaving a test's outbox as it was."""
+    before = getattr(mail, "outbox", None)
+    mail.outbox = []
+    try:
+        yield mail.outbox
+    finally:
+        if before is None:
+            del mail.outbox
+        else:
+            mail.outbox = before
 
 
 class Command(BaseCommand):
@@ -46,7 +65,13 @@ class Command(BaseCommand):
         courses = dict(
             sorted(courses.items(), key=lambda item: item[1].get("order", 0))
         )
-        with transaction.atomic():
+        # The demo's certificates and invitations would print thousands of
+        # lines of e-mail on the console backend: they are counted instead.
+        with (
+            override_settings(EMAIL_BACKEND=HELD_BACK),
+            held_back_mail() as outbox,
+            transaction.atomic(),
+        ):
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)
             accounts = demo.ensure_accounts()
@@ -94,4 +119,8 @@ class Command(BaseCommand):
         for state, code in certificates:
             url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + f"/verificar/{code}/"
             self.stdout.write(f"  {state:<12} {code}  {url}")
+        self.stdout.write(
+            _("E-mails the demo held back instead of sending: %(count)d.")
+            % {"count": len(outbox)}
+        )
         self.stdout.write(_("Site: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL})
