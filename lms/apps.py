@@ -12,8 +12,9 @@ class LmsConfig(AppConfig):
 
         # Wagtail's exports and search boxes, the admin's listings included,
         # follow the same rules as ours.
-        from lms.search_terms import bound_admin_search
+        from lms.search_terms import bound_admin_search, match_plain_text
         from lms.spreadsheet_cells import protect_wagtail_exports
 
         protect_wagtail_exports()
         bound_admin_search()
+        match_plain_text()

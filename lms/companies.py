@@ -42,6 +42,7 @@ from lms.models import (
     User,
 )
 from lms.reminders import render_email, site_url
+from lms.search_terms import match_every_word
 from lms.signals import company_approved
 from lms.tasks import send_email
 
@@ -489,6 +490,4 @@ def registry(query: str = "") -> QuerySet[Company]:
     query = query.strip()
     if query.isdigit():
         return companies.filter(ruc__startswith=query)
-    if query:
-        return companies.filter(legal_name__icontains=query)
-    return companies
+    return match_every_word(companies, query, ["legal_name"])

@@ -5,14 +5,20 @@ each word (as `match_every_word` does), so a 2,000-word search took 29
 seconds. Every search box checks its terms with `validate_search_terms`: the
 admin's (Wagtail's search form, used by every listing, ours included), the
 public company registry and the course catalogue's API (`?search=`).
+
+A word matches with or without its accents and in any case ("Jaén", "JAEN",
+"jaen"): both sides go through `plain_text`, the column in the database
+(PostgreSQL's unaccent, or the same Python function registered on SQLite).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.backends.signals import connection_created
+from django.db.models import CharField, Q, QuerySet, TextField, Transform
 from django.utils.translation import gettext as _
 from wagtail.admin.forms.search import SearchForm
 from wagtail.api.v2.filters import SearchFilter
@@ -37,16 +43,50 @@ def validate_search_terms(query: str) -> None:
         )
 
 
+def plain_text(text: str | None) -> str | None:
+    """Return `text` without its accents: "Ñuñoa Jaén" is "Nunoa Jaen"."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Plain(Transform):
+    """A text column without its accents, for `__plain__icontains`."""
+
+    lookup_name = "plain"
+    function = "UNACCENT"
+
+
+def match_plain_text() -> None:
+    """Let text columns be searched without accents, on either database.
+
+    PostgreSQL has UNACCENT (its extension, created by a migration); SQLite
+    is given `plain_text` under the same name on every new connection.
+    """
+    CharField.register_lookup(Plain)
+    TextField.register_lookup(Plain)
+    connection_created.connect(_register_on_sqlite, dispatch_uid="plain_text")
+
+
+def _register_on_sqlite(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "UNACCENT", 1, plain_text, deterministic=True
+        )
+
+
 def match_every_word(queryset: QuerySet, query: str, fields: Iterable[str]) -> QuerySet:
     """Return the rows matching every word of the query in one of the fields.
 
     A full name with a document number ("Rosa Quispe 41111111") finds its
-    person, whose names and number are in different fields.
+    person, whose names and number are in different fields; "quispe jaen"
+    finds "QUISPE" in "Jaén".
     """
     for word in query.split():
         in_any_field = Q()
         for field in fields:
-            in_any_field |= Q(**{f"{field}__icontains": word})
+            in_any_field |= Q(**{f"{field}__plain__icontains": plain_text(word)})
         queryset = queryset.filter(in_any_field)
     return queryset
 

@@ -81,6 +81,10 @@ def test_a_revoked_certificate_shows_as_revoked(client, business_course, english
         ("2000000007", ["Café de Jaén S.A.C."]),  # all but the check digit
         ("200000000", ["Café de Jaén S.A.C.", "Minera Norte S.A."]),  # prefix
         ("jaén", ["Café de Jaén S.A.C."]),
+        # Without accents, in any case, words in any order.
+        ("jaen", ["Café de Jaén S.A.C."]),
+        ("JAEN", ["Café de Jaén S.A.C."]),
+        ("JAÉN CAFE", ["Café de Jaén S.A.C."]),
         ("NORTE", ["Minera Norte S.A."]),
         ("nadie", []),
     ],

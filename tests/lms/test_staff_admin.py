@@ -131,6 +131,18 @@ def test_the_listing_is_searched_by_name_or_document(client, hr_a, member_a, uni
         assert listing(client, q=query) == [member_a], query
 
 
+def test_the_listing_finds_names_with_or_without_accents_in_any_case(
+    client, hr_a, member_a, units
+):
+    jose = StaffMemberFactory(
+        unit=units["a"],
+        person=PersonFactory(first_names="José Ángel", last_names="Núñez Chávez"),
+    )
+    signed_in(client, hr_a)
+    for query in ["jose", "NUNEZ", "núñez", "JOSÉ chavez", "angel nunez"]:
+        assert listing(client, q=query) == [jose], query
+
+
 def test_the_listing_is_filtered_by_unit_regime_status_and_seniority(
     client, hr_a, member_a, units
 ):
