@@ -103,6 +103,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The demo's SQLite serves the server's threads and its immediate tasks at
+# once. Write-ahead logging lets pages be read while someone writes; BEGIN
+# IMMEDIATE takes the write lock when a transaction starts, so a second writer
+# waits for it (up to 20 s) instead of failing at once with "database is
+# locked" (an editor saving a page while a task writes the search index).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 
