@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from courses.dates import validate_plausible_date
@@ -32,6 +33,13 @@ class ExtensionRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the extension is needed.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown as labels on the learner's page; the admin's templates and
+        # error messages capitalise these shared lower-case names themselves.
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
 
 
 class GrantForm(forms.Form):

@@ -8,6 +8,7 @@ cookies set under a frozen date would already have expired for it.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -34,14 +35,28 @@ pytestmark = [
 ]
 
 PHONE = {"width": 375, "height": 740}
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 def shown(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# The admin scrolls inside its own panes, so the page's width says nothing:
+# every element of the main pane must end within the screen.
+RIGHTMOST = """Math.max(...[...document.querySelectorAll('main *')]
+    .filter(e => e.offsetParent !== null)
+    .map(e => e.getBoundingClientRect().right))"""
+
+
 def fits(page, viewport: dict) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    return page.evaluate(RIGHTMOST) <= viewport["width"]
+
+
+def snap(page, name: str) -> None:
+    """Keep what the person saw, to look at after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def log_in_with_second_factor(page, server_url: str, user, *, then: str) -> None:
@@ -99,6 +114,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     ).to_be_visible()
     expect(row).to_contain_text("Esperando la respuesta de RR.HH.")
     expect(row.get_by_text("Solicitar prórroga")).to_have_count(0)
+    snap(desk, "prorroga-solicitada.png")
     assert [message.to for message in mail.outbox] == [[hr.email]]
 
     # HR, on a phone, opens the list from the e-mail's link and grants it.
@@ -116,6 +132,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     item.get_by_text("Conceder", exact=True).click()
     expect(item.get_by_label("Nueva fecha límite")).to_have_value(asked.isoformat())
     assert fits(phone, PHONE)
+    snap(phone, "prorrogas-rrhh-movil.png")
     item.get_by_role("button", name="Conceder la prórroga").click()
     expect(phone.get_by_text("Prórroga concedida; se avisó")).to_be_visible()
     expect(item).to_contain_text("Concedida")
@@ -132,6 +149,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     expect(row).to_contain_text(f"Concedida hasta el {shown(asked)}.")
     desk.set_viewport_size(PHONE)
     expect(desk.get_by_text(f"Concedida hasta el {shown(asked)}.")).to_be_visible()
+    snap(desk, "prorroga-concedida-movil.png")
 
     # Rosa sees her new due date on her own page, at both widths.
     learner = open_page(chromium, live_server.url, user=rosa, viewport=PHONE)
@@ -144,6 +162,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     ).to_be_visible()
     expect(learner.get_by_text("Solicitada por Juan Jefe.")).to_be_visible()
     assert fits(learner, PHONE)
+    snap(learner, "mis-prorrogas-movil.png")
     learner.set_viewport_size(DESKTOP)
     expect(pending).to_contain_text(f"Vence el {shown(asked)}")
     for page in (desk, phone, learner):

@@ -32,7 +32,13 @@ from lms.staff.extension_requests import (
 )
 from lms.viewsets import PersonnelViewSetGroup
 from tests.admin_helpers import is_denied, messages_of, signed_in
-from tests.factories import PersonFactory, StaffMemberFactory, UserFactory, grant
+from tests.factories import (
+    PersonFactory,
+    StaffMemberFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -439,3 +445,22 @@ def test_a_learner_cannot_ask_for_someone_else(client, rosa, pedros):
 def test_a_visitor_is_sent_to_log_in(client):
     response = client.get(reverse("lms:extension_requests"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_learners_page_costs_the_same_queries_for_one_or_many(
+    client, rosa, hr_a, course, assignment, django_assert_max_num_queries
+):
+    client.force_login(rosa.person.user)
+    url = reverse("lms:extension_requests")
+    pending_request(assignment, hr_a)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    queries_for_one = len(one)
+    for _ in range(4):
+        TrainingRequirementFactory(course=course)
+    sync_assignments(today=TODAY)
+    for each in Assignment.objects.filter(staff=rosa).exclude(pk=assignment.pk):
+        pending_request(each, rosa.person.user)
+    with django_assert_max_num_queries(queries_for_one):
+        response = client.get(url)
+    assert response.content.decode().count("Licencia médica") == 5
