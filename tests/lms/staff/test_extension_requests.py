@@ -377,6 +377,12 @@ def test_hr_denies_with_a_reason_and_the_person_who_asked_is_told(
     assert told.to == [rosa.person.user.email]
     assert "El plazo ya fue ampliado una vez" in told.body
     assert reverse("lms:extension_requests") in told.body
+    history = client.get(reverse("lms_staff:history", args=[rosa.pk])).content.decode()
+    assert "Extension of Inducción en integridad to 30/04/2026 requested" in history
+    assert (
+        "Extension of Inducción en integridad denied: "
+        "El plazo ya fue ampliado una vez" in history
+    )
 
 
 def test_hr_cannot_answer_another_units_request(client, hr_b, unit_head_a, assignment):
