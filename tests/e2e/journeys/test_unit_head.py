@@ -114,6 +114,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     ).to_be_visible()
     expect(row).to_contain_text("Esperando la respuesta de RR.HH.")
     expect(row.get_by_text("Solicitar prórroga")).to_have_count(0)
+    row.scroll_into_view_if_needed()
     snap(desk, "prorroga-solicitada.png")
     assert [message.to for message in mail.outbox] == [[hr.email]]
 
@@ -149,6 +150,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     expect(row).to_contain_text(f"Concedida hasta el {shown(asked)}.")
     desk.set_viewport_size(PHONE)
     expect(desk.get_by_text(f"Concedida hasta el {shown(asked)}.")).to_be_visible()
+    desk.get_by_text(f"Concedida hasta el {shown(asked)}.").scroll_into_view_if_needed()
     snap(desk, "prorroga-concedida-movil.png")
 
     # Rosa sees her new due date on her own page, at both widths.
