@@ -1,11 +1,17 @@
 from django.urls import path
 
 from lms import invitation_views, views
+from lms.staff import views as staff_views
 
 app_name = "lms"
 
 urlpatterns = [
     path("mis-cursos/", views.my_courses, name="my_courses"),
+    path(
+        "mi-cuenta/prorrogas/",
+        staff_views.my_requests,
+        name="extension_requests",
+    ),
     path("cursos/<int:course_id>/inscribirse/", views.enrol, name="enrol"),
     path(
         "cursos/<int:course_id>/evaluacion/",

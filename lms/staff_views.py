@@ -27,10 +27,13 @@ from lms.models import (
     AssignmentStatus,
     DueDateExtension,
     Enrolment,
+    ExtensionRequest,
+    Role,
     StaffMember,
 )
 from lms.policies import cached_scope
 from lms.scopes import MANAGE_ROLES, staff_for_user
+from lms.staff.forms import ExtensionRequestForm
 from lms.staff_forms import ExtendDueDateForm, GrantAttemptForm, WaiveForm
 
 DETAIL_TEMPLATE = "lms/admin/staff/detail.html"
@@ -47,24 +50,42 @@ def staff_detail(request: HttpRequest, staff_id: int) -> TemplateResponse:
             Prefetch(
                 "extensions",
                 queryset=DueDateExtension.objects.select_related("extended_by"),
-            )
+            ),
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related(
+                    "requested_by", "answered_by"
+                ).order_by("requested_at", "pk"),
+            ),
         )
         .order_by("requirement__name", "-cycle")
     )
     can_manage = cached_scope(request.user, MANAGE_ROLES).covers(staff.unit)
+    # HR extends the date itself; a unit head, who only reads, asks HR to.
+    can_request = not can_manage and cached_scope(
+        request.user, (Role.UNIT_HEAD,)
+    ).covers(staff.unit)
     stuck = []
     if can_manage and staff.person.user_id:
         theirs = Enrolment.objects.filter(user=staff.person.user_id)
         found = out_of_attempts(theirs.order_by("course__title"), today=today)
         stuck = [enrolment for enrolment, _standing in found]
+    rows = [
+        (assignment, AssignmentStatus(assignment.status).label)
+        for assignment in assignments
+    ]
     context = {
         "staff": staff,
         "person": staff.person,
-        "assignments": [
-            (assignment, AssignmentStatus(assignment.status).label)
-            for assignment in assignments
-        ],
+        "assignments": rows,
+        "waiting_for_hr": {
+            assignment.pk
+            for assignment, _label in rows
+            if any(each.is_pending for each in assignment.extension_requests.all())
+        },
         "can_manage": can_manage,
+        "can_request": can_request,
+        "request_form": ExtensionRequestForm(),
         "out_of_attempts": stuck,
         "grant_form": GrantAttemptForm(),
         "invite_url": can_manage and reverse("lms_staff_invite", args=[staff.pk]),

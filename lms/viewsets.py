@@ -39,6 +39,7 @@ from lms.models import (
 from lms.models.staff import active_staff_q
 from lms.policies import staff_policy
 from lms.search_terms import match_every_word
+from lms.staff.wagtail_hooks import ExtensionRequestsMenuItem
 from lms.staff_forms import (
     OrganisationForm,
     OrganisationRoleForm,
@@ -494,4 +495,8 @@ class PersonnelViewSetGroup(ViewSetGroup):
 
     def get_submenu_items(self) -> list:
         items = super().get_submenu_items()
-        return [*items, ImportMenuItem(order=len(items) + 1)]
+        return [
+            *items,
+            ImportMenuItem(order=len(items) + 1),
+            ExtensionRequestsMenuItem(order=len(items) + 2),
+        ]

@@ -48,6 +48,13 @@ from lms.models.staff import (
 )
 from lms.models.transparency import QuarterRelease
 
+# Models of the concern folders, after the ones they build on.
+from lms.staff.models import (
+    ExtensionRequest,
+    ExtensionRequestQuerySet,
+    ExtensionRequestStatus,
+)
+
 __all__ = [
     "Attendance",
     "Cohort",
@@ -69,6 +76,9 @@ __all__ = [
     "QuarterRelease",
     "Completion",
     "DueDateExtension",
+    "ExtensionRequest",
+    "ExtensionRequestQuerySet",
+    "ExtensionRequestStatus",
     "Enrolment",
     "EnrolmentQuerySet",
     "ExtraAttempt",

@@ -118,6 +118,8 @@ OWN_ROWS = [
     Row("healthz", PUBLIC),
     # Learning
     Row("lms:my_courses", SIGNED_IN),
+    # Anyone's own requests and pending training, none if they have none.
+    Row("lms:extension_requests", SIGNED_IN),
     Row("lms:enrol", expect(METHOD), ("course.pk",)),
     Row("lms:assessment", LEARNERS, ("course.pk",)),
     Row("lms:complete_lesson", expect(METHOD), ("lesson.pk",)),
@@ -214,6 +216,24 @@ OWN_ROWS = [
     Row("lms_staff_detail", UNIT_B, ("staff_b.pk",), label="unit B"),
     Row("lms_staff_extend", ADMIN_POST, ("staff_a.pk", "assignment_a.pk")),
     Row("lms_staff_waive", ADMIN_POST, ("staff_a.pk", "assignment_a.pk")),
+    Row(
+        "lms_staff_request_extension",
+        ADMIN_POST,
+        ("staff_a.pk", "assignment_a.pk"),
+    ),
+    # HR answers the requests of its units; a unit head asks, on the person's page.
+    Row("lms_extension_requests", HR_ONLY),
+    # POST only: refused before any request is looked up.
+    Row(
+        "lms_extension_requests_grant",
+        ADMIN_POST,
+        path="/admin/solicitudes-de-prorroga/1/conceder/",
+    ),
+    Row(
+        "lms_extension_requests_deny",
+        ADMIN_POST,
+        path="/admin/solicitudes-de-prorroga/1/denegar/",
+    ),
     Row(
         "lms_staff_grant_attempt",
         ADMIN_POST,

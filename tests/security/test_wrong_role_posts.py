@@ -28,12 +28,14 @@ from lms.models import (
     Cohort,
     Company,
     CompanyMember,
+    ExtensionRequest,
     ExtraAttempt,
     OrganisationRole,
     Role,
     StaffMember,
     TrainerCertification,
 )
+from lms.staff.extension_requests import request_extension
 from tests.factories import PASSWORD
 from tests.lms.test_staff_admin import edit_form, staff_form
 from tests.lms.test_trainer_admin import approval_form
@@ -56,6 +58,18 @@ class Action:
     allowed: tuple[str, ...]
     # How the others are refused: by default without seeing the form at all.
     refused_with: frozenset[Outcome] = REFUSALS
+
+
+def extension_request_a(w: World) -> ExtensionRequest:
+    """Return a request of unit A's head for unit A's assignment, made once."""
+    found = ExtensionRequest.objects.filter(assignment=w.assignment_a).first()
+    return found or request_extension(
+        assignment=w.assignment_a,
+        requested_due_on=timezone.localdate() + timedelta(days=90),
+        reason="Licencia",
+        by=w.users["head_a"],
+        now=timezone.now(),
+    )
 
 
 def later(days: int) -> str:
@@ -205,6 +219,33 @@ ACTIONS = [
         lambda w: reverse("lms_staff_waive", args=[w.staff_a.pk, w.assignment_a.pk]),
         lambda w: {"reason": "Cesada antes del plazo"},
         lambda w: Assignment.objects.get(pk=w.assignment_a.pk).waived_at,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
+        "ask for an extension of a unit A assignment",
+        lambda w: reverse(
+            "lms_staff_request_extension", args=[w.staff_a.pk, w.assignment_a.pk]
+        ),
+        lambda w: {"requested_due_on": later(90), "reason": "Licencia"},
+        lambda w: ExtensionRequest.objects.filter(assignment=w.assignment_a).count(),
+        allowed=("head_a", "admin"),
+    ),
+    Action(
+        "grant an extension asked for a unit A person",
+        lambda w: reverse(
+            "lms_extension_requests_grant", args=[extension_request_a(w).pk]
+        ),
+        lambda w: {"granted_due_on": later(90)},
+        lambda w: Assignment.objects.get(pk=w.assignment_a.pk).due_on,
+        allowed=("hr_a", "admin"),
+    ),
+    Action(
+        "deny an extension asked for a unit A person",
+        lambda w: reverse(
+            "lms_extension_requests_deny", args=[extension_request_a(w).pk]
+        ),
+        lambda w: {"reason": "Sin sustento"},
+        lambda w: ExtensionRequest.objects.get(assignment=w.assignment_a).status,
         allowed=("hr_a", "admin"),
     ),
     Action(
