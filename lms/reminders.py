@@ -258,7 +258,9 @@ def _announce_renewals(batch: list[Completion], *, today: date) -> Counter:
             "certificates_url": site_url() + reverse("certificates:my_certificates"),
             "site_url": site_url(),
         }
-        emails.append(Email(enrolment.user.email, *render_email("renewal_open", context)))
+        emails.append(
+            Email(enrolment.user.email, *render_email("renewal_open", context))
+        )
         rows.append(
             Reminder(completion=completion, kind=kind, key_date=ends, sent_on=today)
         )

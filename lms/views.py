@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -24,6 +26,7 @@ from lms.models import (
     Participant,
     StaffMember,
     TrainerCertification,
+    User,
 )
 from lms.scopes import managers_of
 from lms.staff.obligations import obligations_for
@@ -258,7 +261,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     return render(request, "lms/my_courses.html", context)
 
 
-def _course_rows(user, *, today) -> list[tuple]:
+def _course_rows(user: User, *, today: date) -> list[tuple]:
     """Return (enrolment, progress, standing, cohort) of each course, newest first."""
     enrolments = list(
         Enrolment.objects.for_user(user)

@@ -63,7 +63,9 @@ class Obligation:
         return self.status != ObligationStatus.MET
 
 
-def obligation_status(assignment_status: str, due_on: date, *, today: date):
+def obligation_status(
+    assignment_status: str, due_on: date, *, today: date
+) -> ObligationStatus:
     """Return the learner's word for HR's status of an assignment's latest cycle."""
     if assignment_status == AssignmentStatus.COMPLETED:
         return ObligationStatus.MET

@@ -90,7 +90,9 @@ def test_nothing_is_sent_once_renewed_revoked_or_expired(
     revoked = citizen_completes(course, "revocado@example.pe")
     revoked.revoked_at = timezone.now()
     revoked.save(update_fields=["revoked_at"])
-    citizen_completes(course, "vencido@example.pe", at=datetime(2025, 1, 5, 12, tzinfo=LIMA))
+    citizen_completes(
+        course, "vencido@example.pe", at=datetime(2025, 1, 5, 12, tzinfo=LIMA)
+    )
     assert run(WINDOW_OPENS, django_capture_on_commit_callbacks) == []
 
 
