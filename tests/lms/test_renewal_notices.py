@@ -16,7 +16,12 @@ from courses.models import CoursePage
 from lms.assignments import sync_assignments
 from lms.models import Completion, Enrolment, Reminder, ReminderKind
 from lms.reminders import send_reminders
-from tests.factories import PersonFactory, StaffMemberFactory, UserFactory
+from tests.factories import (
+    PersonFactory,
+    StaffMemberFactory,
+    UserFactory,
+    approved_company,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +66,7 @@ def test_a_citizen_is_told_once_when_her_renewal_opens(
     assert email.subject == (
         'Su certificado de "Inducción" vence el 09/03/2028: ya puede renovarlo'
     )
-    assert "Estimada Lucía" in email.body or "Lucía" in email.body
+    assert email.body.startswith("Estimado(a) Lucía:")
     assert f"{SITE}/induccion/" in email.body
     assert f"{SITE}/mis-certificados/" in email.body
     assert "Su institución" not in email.body
@@ -136,3 +141,16 @@ def test_with_the_queue_down_nothing_is_recorded_and_the_next_run_sends_it(
     call_command("send_reminders", "--today=2028-01-10", stdout=StringIO())
     [email] = mail.outbox
     assert email.to == ["ciudadana@example.pe"]
+
+
+def test_a_firms_representative_is_told_too(course, django_capture_on_commit_callbacks):
+    completion = citizen_completes(course, "gerente@cafetalera.pe")
+    approved_company(
+        ruc="20512333797",
+        legal_name="Cafetalera San Ignacio S.A.C.",
+        address="Jr. Amazonas 123, San Ignacio",
+        representative=PersonFactory(user=completion.enrolment.user),
+    )
+    [email] = run(WINDOW_OPENS, django_capture_on_commit_callbacks)
+    assert email.to == ["gerente@cafetalera.pe"]
+    assert "09/03/2028" in email.subject
