@@ -14,13 +14,23 @@ from certificates.models import Certificate
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
+    """List the person's own certificates, then those of companies they represent."""
     today = timezone.localdate()
-    certificates = Certificate.objects.filter(person__user=request.user)
+    certificates = Certificate.objects.filter(person__user=request.user).select_related(
+        "company", "superseded_by"
+    )
     rows = [
         (certificate, certificate.status(today=today), add_to_profile_url(certificate))
         for certificate in certificates
     ]
-    return render(request, "certificates/my_certificates.html", {"rows": rows})
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {
+            "rows": [row for row in rows if not row[0].company_id],
+            "company_rows": [row for row in rows if row[0].company_id],
+        },
+    )
 
 
 @login_required

@@ -7,7 +7,15 @@ from certificates.models import Certificate
 ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
 
-def add_to_profile_url(certificate: Certificate) -> str:
+def add_to_profile_url(certificate: Certificate) -> str | None:
+    """Return the link, or None for a company's certificate.
+
+    A company's certificate is the company's, earned through its
+    representative: it is no qualification of the person's own to list
+    on a personal profile.
+    """
+    if certificate.company_id:
+        return None
     fields = {
         "startTask": "CERTIFICATION_NAME",
         "name": certificate.certificate_title,

@@ -98,6 +98,14 @@ class CertificateQuerySet(models.QuerySet):
         """The person's own: not those issued to a company they represent."""
         return self.filter(person=person, company=None)
 
+    def for_user(self, user) -> CertificateQuerySet:
+        """The account's own certificates: not those of a company it represents."""
+        return self.filter(person__user=user, company=None)
+
+    def live(self) -> CertificateQuerySet:
+        """Neither revoked nor replaced by a re-issue, though possibly expired."""
+        return self.filter(revoked_at=None, superseded_by=None)
+
     def undelivered(self) -> CertificateQuerySet:
         """Certificates in force whose PDF and e-mail have not gone out yet."""
         return self.filter(delivered_at=None, revoked_at=None, superseded_by=None)

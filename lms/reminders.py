@@ -1,5 +1,9 @@
 """Reminding staff of mandatory training, and their managers of who is late.
 
+Anyone, staff or not (citizens, firms' members), is also told once when a
+certificate of theirs enters its last weeks: it expires soon, and its renewal
+is open.
+
 `send_reminders` runs daily. Each Reminder row is written in the transaction
 that hands its email to the task backend, and the rows' unique keys make a
 second run, or one racing this one, skip what was already sent.
@@ -16,20 +20,23 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from courses.dates import add_days, start_of
 from courses.models import CoursePage
 from lms.identity import mask_document_number
 from lms.models import (
     Assignment,
+    Completion,
     OrganisationRole,
     Reminder,
     ReminderKind,
     StaffMember,
     User,
+    renewal_window,
 )
 from lms.scopes import READ_ROLES, Scope
 from lms.tasks import send_email
@@ -57,6 +64,8 @@ def send_reminders(*, today: date) -> Counter[str]:
     sent: Counter[str] = Counter()
     for batch in _batches(_learner_assignments(today=today)):
         sent.update(_retrying(_remind_learners, batch, today=today))
+    for batch in _batches(_expiring_completions(today=today)):
+        sent.update(_retrying(_announce_renewals, batch, today=today))
     sent.update(_retrying(_send_digests, today=today))
     return sent
 
@@ -138,10 +147,10 @@ def _learner_assignments(*, today: date) -> QuerySet[Assignment]:
     )
 
 
-def _batches(assignments: QuerySet[Assignment]) -> Iterator[list[Assignment]]:
-    """Yield the assignments in pk order, BATCH_SIZE at a time."""
+def _batches(rows: QuerySet) -> Iterator[list]:
+    """Yield the rows (assignments, completions) in pk order, BATCH_SIZE at a time."""
     last = 0
-    while batch := list(assignments.filter(pk__gt=last).order_by("pk")[:BATCH_SIZE]):
+    while batch := list(rows.filter(pk__gt=last).order_by("pk")[:BATCH_SIZE]):
         yield batch
         last = batch[-1].pk
 
@@ -182,6 +191,96 @@ def _learner_address(staff: StaffMember) -> str:
     """Return the account's address if the person has one, else the record's."""
     user = staff.person.user
     return (user.email if user else "") or staff.email
+
+
+# Expiring certificates and open renewals
+
+
+def _expiring_completions(*, today: date) -> QuerySet[Completion]:
+    """Completions in their renewal window today, not yet renewed, of active users.
+
+    The window is the one in which a learner may renew
+    (`lms.assessment.standing`) and a staff renewal cycle opens
+    (`lms.assignments`); a certificate lasts as long as its completion.
+    Per course with a validity, it is a range of completion days: those
+    still counting today but no longer counting at the window's end.
+    """
+    window_end = add_days(today, renewal_window().days)
+    in_window = Q()
+    for course in CoursePage.objects.live().exclude(validity_months=None):
+        first = course.earliest_completion_counting_on(today)
+        after = course.earliest_completion_counting_on(window_end)
+        if first and after:
+            in_window |= Q(
+                enrolment__course=course,
+                completed_at__gte=start_of(first),
+                completed_at__lt=start_of(after),
+            )
+    if not in_window:
+        return Completion.objects.none()
+    renewed = Completion.objects.filter(
+        enrolment=OuterRef("enrolment"), completed_at__gt=OuterRef("completed_at")
+    )
+    return (
+        Completion.objects.filter(in_window, revoked_at=None)
+        .filter(enrolment__user__is_active=True)
+        .exclude(enrolment__user__email="")
+        .exclude(Exists(renewed))
+        .select_related("enrolment__user", "enrolment__course")
+        .defer("enrolment__course__question_bank")
+    )
+
+
+def _announce_renewals(batch: list[Completion], *, today: date) -> Counter:
+    kind = ReminderKind.RENEWAL_OPEN
+    sent = set(
+        Reminder.objects.filter(completion__in=batch, kind=kind).values_list(
+            "completion_id", "key_date"
+        )
+    )
+    required = _required_renewals(batch)
+    links = {}
+    rows, emails = [], []
+    for completion in batch:
+        ends = completion.valid_until()
+        if (completion.pk, ends) in sent:
+            continue
+        enrolment = completion.enrolment
+        course = enrolment.course
+        if course.pk not in links:
+            links[course.pk] = course_link(course)
+        context = {
+            "user": enrolment.user,
+            "course": course,
+            "course_url": links[course.pk],
+            "valid_until": ends,
+            "renew_by": required.get((enrolment.user_id, course.pk)),
+            "certificates_url": site_url() + reverse("certificates:my_certificates"),
+            "site_url": site_url(),
+        }
+        emails.append(
+            Email(enrolment.user.email, *render_email("renewal_open", context))
+        )
+        rows.append(
+            Reminder(completion=completion, kind=kind, key_date=ends, sent_on=today)
+        )
+    _record_and_send(rows, emails)
+    return Counter(row.kind for row in rows)
+
+
+def _required_renewals(batch: list[Completion]) -> dict[tuple[int, int], date]:
+    """Return the due date of each open renewal cycle the batch's staff owe."""
+    renewals = Assignment.objects.open().filter(
+        cycle__gt=1,
+        staff__person__user__in={each.enrolment.user_id for each in batch},
+        requirement__course__in={each.enrolment.course_id for each in batch},
+    )
+    return {
+        (user_id, course_id): due_on
+        for user_id, course_id, due_on in renewals.values_list(
+            "staff__person__user_id", "requirement__course_id", "due_on"
+        )
+    }
 
 
 # Digests

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates.models import Certificate
 from courses.models import CoursePage, LessonPage
 from courses.quizzes import score
 from lms import assessment, learning
@@ -23,8 +26,10 @@ from lms.models import (
     Participant,
     StaffMember,
     TrainerCertification,
+    User,
 )
 from lms.scopes import managers_of
+from lms.staff.obligations import obligations_for
 
 
 def _live_course(course_id: int) -> CoursePage:
@@ -68,7 +73,13 @@ def course(request: HttpRequest, page: CoursePage) -> HttpResponse:
 
 def learning_context(enrolment: Enrolment) -> dict:
     where = assessment.standing_for(enrolment, today=timezone.localdate())
+    certificate = None
+    if where.current:
+        certificate = _certificates_by_course(enrolment.user_id).get(
+            enrolment.course_id
+        )
     return {
+        "certificate": certificate,
         "enrolment": enrolment,
         "progress": learning.progress_for(enrolment),
         "attempts": where.attempts,
@@ -223,8 +234,37 @@ def _who_can_grant(user) -> dict:
 
 @login_required
 def my_courses(request: HttpRequest) -> HttpResponse:
+    """Lead with the requirements the learner must meet, then their courses."""
+    today = timezone.localdate()
+    rows = _course_rows(request.user, today=today)
+    obligations = obligations_for(
+        request.user,
+        today=today,
+        enrolments={enrolment.course_id: enrolment for enrolment, *_ in rows},
+    )
+    certificates = _certificates_by_course(request.user.pk)
+    is_trainer = TrainerCertification.objects.for_user(request.user).active().exists()
+    context = {
+        "obligations": obligations,
+        # Courses whose renewal the learner's institution requires now.
+        "required_courses": {
+            each.course.pk for each in obligations if each.is_renewal and each.is_open
+        },
+        "rows": rows,
+        "in_progress": [row for row in rows if not row[2].current],
+        "completed": [
+            (*row, certificates.get(row[0].course_id)) for row in rows if row[2].current
+        ],
+        "renewable": [row for row in rows if row[2].renewable],
+        "is_trainer": is_trainer,
+    }
+    return render(request, "lms/my_courses.html", context)
+
+
+def _course_rows(user: User, *, today: date) -> list[tuple]:
+    """Return (enrolment, progress, standing, cohort) of each course, newest first."""
     enrolments = list(
-        Enrolment.objects.for_user(request.user)
+        Enrolment.objects.for_user(user)
         .select_related("course")
         .defer("course__question_bank")  # answers are not needed to list courses
         .prefetch_related(
@@ -239,8 +279,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         .select_related("cohort__trainer__person")
         .order_by("joined_at")
     }
-    today = timezone.localdate()
-    rows = [
+    return [
         (
             enrolment,
             progress[enrolment.pk],
@@ -249,7 +288,18 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         )
         for enrolment in enrolments
     ]
-    is_trainer = TrainerCertification.objects.for_user(request.user).active().exists()
-    return render(
-        request, "lms/my_courses.html", {"rows": rows, "is_trainer": is_trainer}
+
+
+def _certificates_by_course(user_id: int) -> dict[int, Certificate]:
+    """Return the account's own certificate in force for each course, in one query.
+
+    A course missing here while completed has its certificate still being
+    issued: pages say it is being prepared.
+    """
+    certificates = (
+        Certificate.objects.for_user(user_id)
+        .live()
+        .only("pk", "code", "course_id", "period")
+        .order_by("period")
     )
+    return {certificate.course_id: certificate for certificate in certificates}

@@ -328,6 +328,9 @@ class ReminderKind(models.TextChoices):
     ON_DUE = "on_due", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
     DIGEST = "digest", _("Weekly digest")
+    # To anyone, staff or not, whose completion (and so certificate) enters
+    # its last weeks: it expires soon and may be renewed from now on.
+    RENEWAL_OPEN = "renewal_open", _("Certificate expiring, renewal open")
 
 
 class Reminder(models.Model):
@@ -348,8 +351,16 @@ class Reminder(models.Model):
         blank=True,
         related_name="+",
     )
-    # The deadline a learner's reminder is about, or the Monday of a digest's
-    # week: reminders are unique per (what, kind, key).
+    completion = models.ForeignKey(
+        Completion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The deadline a learner's reminder is about, the Monday of a digest's
+    # week, or the last valid day of an expiring completion: reminders are
+    # unique per (what, kind, key).
     key_date = models.DateField(_("about the date"))
     sent_on = models.DateField(_("sent on"))
 
@@ -366,6 +377,11 @@ class Reminder(models.Model):
                 fields=["recipient", "kind", "key_date"],
                 condition=Q(recipient__isnull=False),
                 name="one_digest_per_recipient_week",
+            ),
+            models.UniqueConstraint(
+                fields=["completion", "kind", "key_date"],
+                condition=Q(completion__isnull=False),
+                name="one_notice_per_completion_kind_date",
             ),
         ]
 

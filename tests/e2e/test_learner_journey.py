@@ -159,7 +159,7 @@ def follow_the_journey(browser, server_url: str, course) -> None:
         assert path_of(page) == "/mis-cursos/"
         card = page.locator(f'.course-list li.card:has(a[href$="/{course.slug}/"])')
         expect(card).to_have_count(1)
-        expect(card.locator("h2")).to_have_text(course.title)
+        expect(card.locator("h3")).to_have_text(course.title)
         today = datetime.now(LIMA).strftime("%d/%m/%Y")
         status = card.locator(".status.completed")
         expect(status).to_contain_text(today)

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Apply the training rules (renewal cycles open, rule changes apply), then "
         "email learners before, on and after their due dates and send unit heads "
-        "and HR officers their weekly digest of overdue people. Safe to run "
+        "and HR officers their weekly digest of overdue people, and tell anyone "
+        "whose certificate enters its last weeks that its renewal is open. "
+        "Safe to run "
         "again: what was sent is not sent twice. Run it daily from cron, e.g. "
         "15 7 * * * cd /srv/integridad && .venv/bin/python manage.py send_reminders"
     )
