@@ -1,9 +1,19 @@
-"""allauth's account adapter, with rate-limited logins on the audit trail."""
+"""allauth's account adapter: rate-limited logins on the audit trail, and
+allauth's e-mails written like every other e-mail of the site."""
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 
 from lms.audit import attempted_account, audit
+from lms.lib.emails import build_message, finish, site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +24,33 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             audit("login_throttled", request=request, **attempted_account(credentials))
             raise
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict,
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """Render templates/`template_prefix`_*.txt as every e-mail of the site.
+
+        In Spanish, signed, under the site's name and with an HTML part, like
+        lms.lib.emails.render_email. Without django.contrib.sites allauth
+        would name the site by the request's host ("127.0.0.1:8000").
+        """
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(site_url()).netloc
+            ),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "reset_url": site_url() + reverse("account_reset_password"),
+        }
+        with translation.override("es"):
+            subject = render_to_string(f"{template_prefix}_subject.txt", context)
+            body = render_to_string(f"{template_prefix}_message.txt", context)
+        subject, body = finish(subject, body)
+        message = build_message(to=email, subject=subject, body=body)
+        message.from_email = self.get_from_email()
+        message.extra_headers.update(headers or {})
+        return message
