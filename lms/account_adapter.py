@@ -25,20 +25,26 @@ class AccountAdapter(DefaultAccountAdapter):
             audit("login_throttled", request=request, **attempted_account(credentials))
             raise
 
-    def render_mail(
-        self,
-        template_prefix: str,
-        email: str | list[str],
-        context: dict,
-        headers: dict[str, str] | None = None,
-    ) -> EmailMessage:
-        """Render templates/`template_prefix`_*.txt as every e-mail of the site.
+    def get_http_user_agent(self, request) -> str:
+        """Return the browser's name, empty rather than allauth's English."""
+        return request.META.get("HTTP_USER_AGENT", "")
 
-        In Spanish, signed, under the site's name and with an HTML part, like
-        lms.lib.emails.render_email. Without django.contrib.sites allauth
-        would name the site by the request's host ("127.0.0.1:8000").
+    def send_notification_mail(
+        self, template_prefix: str, user, context: dict | None = None, email=None
+    ) -> None:
+        """Send a notice of a change to the account, greeting its owner by name."""
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context, email)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send allauth's e-mail `template_prefix` as every e-mail of the site.
+
+        Needs no request: allauth sends some notices once the transaction
+        commits, and it names the site by the request's host ("127.0.0.1:8000")
+        where this names it by WAGTAIL_SITE_NAME.
         """
         context = {
+            "email": email,
             **context,
             "current_site": SimpleNamespace(
                 name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(site_url()).netloc
@@ -46,6 +52,19 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_name": settings.WAGTAIL_SITE_NAME,
             "reset_url": site_url() + reverse("account_reset_password"),
         }
+        self.render_mail(template_prefix, email, context).send()
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict,
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """Render templates/`template_prefix`_*.txt in Spanish, signed, with HTML.
+
+        As lms.lib.emails.render_email does for the site's own e-mails.
+        """
         with translation.override("es"):
             subject = render_to_string(f"{template_prefix}_subject.txt", context)
             body = render_to_string(f"{template_prefix}_message.txt", context)
