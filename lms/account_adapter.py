@@ -8,12 +8,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from lms.audit import attempted_account, audit
-from lms.lib.emails import build_message, finish, site_url
+from lms.lib.emails import build_message, finish, render_text, site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -65,10 +63,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
         As lms.lib.emails.render_email does for the site's own e-mails.
         """
-        with translation.override("es"):
-            subject = render_to_string(f"{template_prefix}_subject.txt", context)
-            body = render_to_string(f"{template_prefix}_message.txt", context)
-        subject, body = finish(subject, body)
+        subject, body = finish(
+            render_text(f"{template_prefix}_subject.txt", context),
+            render_text(f"{template_prefix}_message.txt", context),
+        )
         message = build_message(to=email, subject=subject, body=body)
         message.from_email = self.get_from_email()
         message.extra_headers.update(headers or {})

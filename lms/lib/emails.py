@@ -13,7 +13,8 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
@@ -32,11 +33,22 @@ def site_url() -> str:
 
 def render_email(name: str, context: dict) -> tuple[str, str]:
     """Return the finished subject and body of templates/emails/`name`_*.txt."""
+    return finish(
+        render_text(f"emails/{name}_subject.txt", context),
+        render_text(f"emails/{name}_body.txt", context),
+    )
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template in Spanish, with no HTML escaping.
+
+    A company called "Café & Hijos" stays so in a text e-mail, whether or not
+    its template says autoescape off; the HTML part escapes it itself.
+    """
+    template = get_template(template_name).template
     # People read Spanish whatever language the command or the admin runs in.
     with translation.override("es"):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        body = render_to_string(f"emails/{name}_body.txt", context)
-    return finish(subject, body)
+        return template.render(Context(context, autoescape=False))
 
 
 def finish(subject: str, body: str) -> tuple[str, str]:

@@ -168,7 +168,7 @@ def company_invitation(f) -> list[EmailMessage]:
         address="Jr. Amalia Puga 123, Cajamarca",
         representative=PersonFactory(user=UserFactory(email="gerente@cafe.pe")),
     )
-    return sent(
+    messages = sent(
         lambda: companies.invite_colleague(
             company=company,
             email="colega@cafe.pe",
@@ -177,6 +177,10 @@ def company_invitation(f) -> list[EmailMessage]:
         ),
         f("django_capture_on_commit_callbacks"),
     )
+    [message] = messages
+    assert "Café <Jaén> & Hijos S.A.C." in message.subject + message.body
+    assert "Café &lt;Jaén&gt; &amp; Hijos S.A.C." in message.alternatives[0][0]
+    return messages
 
 
 def reminders(f) -> list[EmailMessage]:
@@ -458,6 +462,8 @@ def prose(text: str) -> str:
 def assert_written_for_the_site(message: EmailMessage) -> None:
     subject, body = message.subject, message.body
     assert subject.startswith("[Integridad Cajamarca] ")
+    # Plain text: "Café <Jaén> & Hijos" as typed, never HTML-escaped.
+    assert not re.search(r"&(amp|lt|gt|quot|#x?\w+);", subject + body), subject
     words = prose(f"{subject}\n{body}")
     assert not any(host in words for host in HOSTS), words
     assert not INFORMAL.findall(words), words
