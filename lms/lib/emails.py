@@ -39,15 +39,15 @@ def render_email(name: str, context: dict) -> tuple[str, str]:
     )
 
 
-def render_text(template_name: str, context: dict) -> str:
-    """Render a plain-text template in Spanish, with no HTML escaping.
+def render_text(template_name: str, context: dict, *, language: str = "es") -> str:
+    """Render a plain-text template, with no HTML escaping.
 
     A company called "Café & Hijos" stays so in a text e-mail, whether or not
     its template says autoescape off; the HTML part escapes it itself.
     """
     template = get_template(template_name).template
     # People read Spanish whatever language the command or the admin runs in.
-    with translation.override("es"):
+    with translation.override(language):
         return template.render(Context(context, autoescape=False))
 
 

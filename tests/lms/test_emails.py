@@ -17,24 +17,35 @@ from zoneinfo import ZoneInfo
 import allauth
 import pytest
 import time_machine
+import wagtail.admin
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from wagtail.admin.mail import send_notification
+from wagtail.models import (
+    Comment,
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowState,
+    WorkflowTask,
+)
 
 from courses.models import Audience
 from lms import cohorts, companies
 from lms.assignments import sync_assignments
 from lms.demo import current_totp_code
 from lms.lib.emails import to_html
-from lms.models import Person
+from lms.models import Person, User
 from lms.reminders import send_reminders
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 from tests.factories import (
@@ -57,8 +68,16 @@ SIGNATURE = "Oficina de Integridad Institucional — Gobierno Regional de Cajama
 NEW_PASSWORD = "Otra-clave-segura-2026"
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
-# allauth ships it, but 65.x sends it nowhere.
-NEVER_SENT = {"account/email/email_confirm"}
+WAGTAIL_TEMPLATES = Path(wagtail.admin.__file__).parent / "templates"
+# Shipped, but sent by nothing in allauth 65 or Wagtail 8: Wagtail's task
+# notices other than "submitted", and its moderation before workflows.
+NEVER_SENT = {
+    "account/email/email_confirm",
+    "wagtailadmin/notifications/approved",
+    "wagtailadmin/notifications/rejected",
+    "wagtailadmin/notifications/task_state_approved",
+    "wagtailadmin/notifications/task_state_rejected",
+}
 
 # Words of the tú form (pronouns, possessives, verbs) that usted never uses.
 INFORMAL = re.compile(
@@ -406,6 +425,88 @@ def built_by_allauth(template: str, **context) -> Callable:
     return trigger
 
 
+# Wagtail's notices to the editorial team
+
+
+def _review(f):
+    """A page sent for review by an editor to the reviewers' group."""
+    reviewers = Group.objects.create(name="Revisores de contenidos")
+    GroupPagePermission.objects.create(
+        group=reviewers,
+        page=f("catalogue"),
+        permission=Permission.objects.get(codename="publish_page"),
+    )
+    reviewer = UserFactory(email="revisora@example.pe", first_name="Olga")
+    reviewer.groups.add(reviewers)
+    UserFactory(email="admin@example.pe", first_name="Ada", is_superuser=True)
+    task = GroupApprovalTask.objects.create(name="Revisión de la oficina")
+    task.groups.add(reviewers)
+    workflow = Workflow.objects.create(name="Revisión de contenidos")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    editor = UserFactory(email="editora@example.pe", first_name="Eva")
+    page = f("course")
+    page.save_revision(user=editor)
+    return workflow, page, editor, reviewer
+
+
+def _started(f) -> tuple[list[EmailMessage], WorkflowState, User]:
+    workflow, page, editor, reviewer = _review(f)
+    messages = sent(
+        lambda: workflow.start(page, editor), f("django_capture_on_commit_callbacks")
+    )
+    return messages, page.current_workflow_state, reviewer
+
+
+def workflow_state_submitted(f) -> list[EmailMessage]:
+    messages, _state, _reviewer = _started(f)
+    return messages
+
+
+def task_state_submitted(f) -> list[EmailMessage]:
+    messages, _state, reviewer = _started(f)
+    assert [reviewer.email] in [message.to for message in messages]
+    return messages
+
+
+def workflow_state_approved(f) -> list[EmailMessage]:
+    _messages, state, reviewer = _started(f)
+    return sent(
+        lambda: state.current_task_state.approve(user=reviewer),
+        f("django_capture_on_commit_callbacks"),
+    )
+
+
+def workflow_state_rejected(f) -> list[EmailMessage]:
+    _messages, state, reviewer = _started(f)
+    messages = sent(
+        lambda: state.current_task_state.reject(
+            user=reviewer, comment="Falta la fecha de vigencia"
+        ),
+        f("django_capture_on_commit_callbacks"),
+    )
+    assert all("«Falta la fecha de vigencia»" in m.body for m in messages)
+    return messages
+
+
+def updated_comments(f) -> list[EmailMessage]:
+    """Sent by the page editor when comments change: its own builder here."""
+    _workflow, page, editor, reviewer = _review(f)
+    before = len(mail.outbox)
+    send_notification(
+        [reviewer],
+        "updated_comments",
+        {
+            "page": page,
+            "editor": editor,
+            "new_comments": [Comment(text="Revise el título & la fecha")],
+            "resolved_comments": [],
+            "deleted_comments": [],
+            "replied_comments": [],
+        },
+    )
+    return mail.outbox[before:]
+
+
 # Template → (trigger, words of the Spanish subject).
 EMAILS: dict[str, tuple[Callable, str]] = {
     "emails/invitation": (invitation, "Su invitación"),
@@ -446,6 +547,26 @@ EMAILS: dict[str, tuple[Callable, str]] = {
     "mfa/email/webauthn_added": (
         built_by_allauth("mfa/email/webauthn_added"),
         "Llave de seguridad añadida",
+    ),
+    "wagtailadmin/notifications/workflow_state_submitted": (
+        workflow_state_submitted,
+        "fue enviada a revisión",
+    ),
+    "wagtailadmin/notifications/task_state_submitted": (
+        task_state_submitted,
+        "espera su revisión",
+    ),
+    "wagtailadmin/notifications/workflow_state_approved": (
+        workflow_state_approved,
+        "fue aprobada",
+    ),
+    "wagtailadmin/notifications/workflow_state_rejected": (
+        workflow_state_rejected,
+        "le fue devuelta",
+    ),
+    "wagtailadmin/notifications/updated_comments": (
+        updated_comments,
+        "actualizó los comentarios",
     ),
     "mfa/email/webauthn_removed": (
         built_by_allauth("mfa/email/webauthn_removed"),
@@ -492,17 +613,26 @@ def test_every_email_template_has_a_trigger_here():
     """A new e-mail (ours, or allauth's after an upgrade) fails until added."""
     ours = {
         str(path.relative_to(TEMPLATES)).removesuffix("_subject.txt")
-        for pattern in ("emails/*_subject.txt", "*/email/*_subject.txt")
+        for pattern in (
+            "emails/*_subject.txt",
+            "*/email/*_subject.txt",
+            "wagtailadmin/notifications/*_subject.txt",
+        )
         for path in TEMPLATES.glob(pattern)
     }
-    allauths = {
-        str(path.relative_to(ALLAUTH_TEMPLATES)).removesuffix("_subject.txt")
-        for folder in ("account", "mfa")
-        for path in (ALLAUTH_TEMPLATES / folder / "email").glob("*_subject.txt")
+    libraries = {
+        str(path.relative_to(root)).removesuffix("_subject.txt")
+        for root, pattern in (
+            (ALLAUTH_TEMPLATES, "account/email/*_subject.txt"),
+            (ALLAUTH_TEMPLATES, "mfa/email/*_subject.txt"),
+            (WAGTAIL_TEMPLATES, "wagtailadmin/notifications/*_subject.txt"),
+        )
+        for path in root.glob(pattern)
     }
-    assert ours | allauths - NEVER_SENT == set(EMAILS)
-    # Every allauth e-mail is one of ours: allauth's say "Hello from <host>!"
-    assert allauths - NEVER_SENT <= ours
+    assert ours | libraries - NEVER_SENT == set(EMAILS)
+    # Every e-mail of allauth and Wagtail is one of ours: theirs say "Hello
+    # from <host>!" or mix tú and usted.
+    assert libraries - NEVER_SENT <= ours
 
 
 def test_the_html_part_escapes_what_people_typed_and_keeps_its_links():
