@@ -1,10 +1,12 @@
 """Every e-mail the platform sends: one text, its HTML twin, one signature.
 
-Templates are plain text (templates/emails/<name>_subject.txt and _body.txt;
-allauth's under templates/account/email/). `finish` puts the site's name in
-the subject and the organisation's signature under the body; `build_message`
-adds an HTML part made from that same text, so the two parts never say
-different things and a template written for text alone gets its HTML too.
+Templates are plain text: templates/emails/<name>_subject.txt and _body.txt,
+allauth's under templates/account/email/ (lms.account_adapter), Wagtail's
+under templates/wagtailadmin/notifications/ (lms.templatetags.emails).
+`finish` puts the site's name in the subject and the organisation's signature
+under the body; `build_message` adds an HTML part made from that same text, so
+the two parts never say different things and a template written for text
+alone gets its HTML too.
 """
 
 from __future__ import annotations
