@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from certificates.models import Certificate
 from certificates.pdf import render_certificate_pdf
+from lms.lib.emails import build_message, render_email, site_url
 
 
 @transaction.atomic
@@ -54,16 +51,12 @@ def send_to_holder(certificate: Certificate) -> bool:
     user = certificate.person.user
     if user is None or not user.email:
         return False
-    # The holder reads Spanish whatever language the request that completed
-    # the course was in; the certificate itself is in Spanish too.
-    with translation.override("es"):
-        context = {
-            "certificate": certificate,
-            "site_url": settings.WAGTAILADMIN_BASE_URL,
-        }
-        subject = render_to_string("emails/certificate_issued_subject.txt", context)
-        body = render_to_string("emails/certificate_issued.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
+    # In Spanish whatever language the request that completed the course was
+    # in, as the certificate itself.
+    subject, body = render_email(
+        "certificate_issued", {"certificate": certificate, "site_url": site_url()}
+    )
+    message = build_message(to=user.email, subject=subject, body=body)
     with certificate.pdf.open("rb") as pdf:
         message.attach(f"{certificate.code}.pdf", pdf.read(), "application/pdf")
     message.send()

@@ -23,11 +23,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from courses.dates import add_days, start_of
 from courses.models import CoursePage
 from lms.identity import mask_document_number
+
+# render_email and site_url are imported from here by the other senders.
+from lms.lib.emails import render_email, site_url  # noqa: F401
 from lms.models import (
     Assignment,
     Completion,
@@ -98,10 +100,6 @@ def course_link(course: CoursePage) -> str:
     return site_url() + (path or "/")
 
 
-def site_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def _retrying(send: Callable[..., Counter], *args, **kwargs) -> Counter:
     try:
         return send(*args, **kwargs)
@@ -121,15 +119,6 @@ def _record_and_send(rows: list[Reminder], emails: list[Email]) -> None:
         # them as sent. send_email reads nothing the commit would add.
         for email in emails:
             send_email.enqueue(email.to, email.subject, email.body)
-
-
-def render_email(name: str, context: dict) -> tuple[str, str]:
-    """Return the subject and body of templates/emails/`name`_*.txt, in Spanish."""
-    # Staff read Spanish whatever language the command or the admin runs in.
-    with translation.override("es"):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        body = render_to_string(f"emails/{name}_body.txt", context)
-    return " ".join(subject.split()), body
 
 
 # Learners

@@ -2,11 +2,11 @@
 
 from dataclasses import asdict
 
-from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
 from lms.assignments import sync_assignments
+from lms.lib.emails import build_message
 
 
 @task()
@@ -17,5 +17,9 @@ def refresh_assignments() -> dict:
 
 @task()
 def send_email(to: str, subject: str, body: str) -> None:
-    """Send one plain-text email: reminders, digests and invitations."""
-    EmailMessage(subject, body, to=[to]).send()
+    """Send one e-mail finished by render_email, with its HTML part.
+
+    The job carries the text alone and the HTML is made here from it, so jobs
+    queued before a change of layout are sent in the new one.
+    """
+    build_message(to=to, subject=subject, body=body).send()

@@ -198,7 +198,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Integridad Cajamarca] "
+# The account's owner is told by e-mail of a changed password, address or
+# second factor: a change they did not make is how a stolen account shows.
+# (Subjects, signature and HTML of allauth's e-mails: lms.account_adapter.)
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("SITE_PROTOCOL", "http")
 ACCOUNT_ADAPTER = "lms.account_adapter.AccountAdapter"
 # Counted in the default cache, which is Redis when REDIS_URL is set, so the
@@ -289,6 +292,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
+# Workflow and comment notices get an HTML part too, made from their text as
+# every e-mail of the site (templates/wagtailadmin/notifications/).
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "pptx", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -31,7 +31,9 @@ def test_passing_a_course_issues_its_certificate_and_emails_the_pdf(
     assert certificate.pdf_sha256 == hashlib.sha256(stored).hexdigest()
     [message] = mail.outbox
     assert message.to == [lessons_read.user.email]
-    assert message.subject == f"Su certificado: {certificate.certificate_title}"
+    assert message.subject == (
+        f"[Integridad Cajamarca] Su certificado: {certificate.certificate_title}"
+    )
     assert certificate.verification_url() in message.body
     assert "Estimado(a) Rosa Elena Quispe Huamán" in message.body
     [(name, content, mimetype)] = message.attachments

@@ -1,0 +1,1 @@
+"""Helpers with no models that several concerns use (ARCHITECTURE.md, lms/lib)."""
