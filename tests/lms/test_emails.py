@@ -40,13 +40,14 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from courses.models import Audience
+from courses.models import Audience, CoursePage
 from lms import cohorts, companies
 from lms.assignments import sync_assignments
 from lms.demo import current_totp_code
 from lms.lib.emails import to_html
-from lms.models import Person, User
+from lms.models import Assignment, Completion, Enrolment, ExtensionRequest, Person, User
 from lms.reminders import send_reminders
+from lms.staff.extension_requests import grant_extension, request_extension
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 from tests.factories import (
     PASSWORD,
@@ -247,6 +248,60 @@ def certificate_issued(f) -> list[EmailMessage]:
     [(name, _content, mimetype)] = message.attachments
     assert name.endswith(".pdf") and mimetype == "application/pdf"
     return messages
+
+
+def renewal_open(f) -> list[EmailMessage]:
+    """A citizen whose certificate enters its last 60 days is told, once."""
+    course = f("course")
+    CoursePage.objects.filter(pk=course.pk).update(validity_months=12)
+    user = UserFactory(email="ciudadana@example.pe", first_name="Lucía")
+    enrolment = Enrolment.objects.create(user=user, course=course)
+    Completion.objects.create(
+        enrolment=enrolment,
+        completed_at=datetime(2025, 5, 1, 12, tzinfo=ZoneInfo("America/Lima")),
+        score=90,
+    )
+    return sent(
+        lambda: send_reminders(today=LIMA_NOON.date()),
+        f("django_capture_on_commit_callbacks"),
+    )
+
+
+def _pending_extension(f) -> ExtensionRequest:
+    units = f("units")
+    f("induction")
+    f("hr_a")
+    StaffMemberFactory(unit=units["a1"], hired_on=date(2026, 3, 20))
+    sync_assignments(today=LIMA_NOON.date())
+    return request_extension(
+        assignment=Assignment.objects.get(),
+        requested_due_on=date(2026, 5, 30),
+        reason="Licencia médica",
+        by=f("unit_head_a"),
+        now=timezone.now(),
+    )
+
+
+def extension_requested(f) -> list[EmailMessage]:
+    """HR of the unit is told that a unit head asks for a later due date."""
+    return sent(lambda: _pending_extension(f), f("django_capture_on_commit_callbacks"))
+
+
+def extension_answered(f) -> list[EmailMessage]:
+    """The unit head who asked is told HR's answer."""
+    capture = f("django_capture_on_commit_callbacks")
+    with capture(execute=True):
+        request = _pending_extension(f)
+    return sent(
+        lambda: grant_extension(
+            request=request,
+            granted_due_on=date(2026, 5, 30),
+            answer="Hasta el fin de la licencia",
+            by=f("hr_a"),
+            now=timezone.now(),
+        ),
+        capture,
+    )
 
 
 # allauth
@@ -517,6 +572,9 @@ EMAILS: dict[str, tuple[Callable, str]] = {
     "emails/reminder": (reminder, "«Inducción»"),
     "emails/digest": (digest, "Capacitación obligatoria"),
     "emails/certificate_issued": (certificate_issued, "Su certificado"),
+    "emails/renewal_open": (renewal_open, "ya puede renovarlo"),
+    "emails/extension_requested": (extension_requested, "Prórroga solicitada"),
+    "emails/extension_answered": (extension_answered, "Prórroga concedida"),
     "account/email/email_confirmation_signup": (
         email_confirmation_signup,
         "Confirme su correo",

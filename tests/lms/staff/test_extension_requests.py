@@ -331,7 +331,10 @@ def test_hr_grants_another_date_and_the_due_date_moves_once(
     # The asker, once, in Spanish.
     [told] = mail.outbox
     assert told.to == [unit_head_a.email]
-    assert told.subject == "Prórroga concedida: Inducción en integridad"
+    assert (
+        told.subject
+        == "[Integridad Cajamarca] Prórroga concedida: Inducción en integridad"
+    )
     assert "20/04/2026" in told.body
     assert reverse("lms_staff_detail", args=[assignment.staff_id]) in told.body
     [line] = trail.of("extension_granted")
