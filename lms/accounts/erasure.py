@@ -1,0 +1,165 @@
+"""Erasure of an account at its owner's request (Ley 29733, right of cancellation).
+
+What goes and what stays, and why (the page asking for erasure says the
+same to the person, templates/lms/accounts/erase.html):
+
+- Removed: the account's e-mail addresses, names, password, second factor
+  and roles; the lessons ticked; the attempts and enrolments that earned
+  nothing; the names and document on certificates that are no longer valid.
+- Kept: certificates still valid, with the holder's name and masked document,
+  so that whoever was shown one can verify it while it is in force (the
+  public interest the law names in art. 14); a staff record with its
+  assignments and the completions behind them, which HR must keep as the
+  public employer; a company's records and a trainer's group rolls, which
+  belong to them. The person behind kept records keeps name and document and
+  is merely cut off from the account.
+- The account row stays, anonymised and inactive: approvals and other acts
+  of other records point to it (PROTECT), and its consents remain the
+  evidence that earlier processing was lawful.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+from django.db.models import Q
+
+from certificates.models import Certificate
+from lms.audit import audit
+from lms.models import (
+    Company,
+    CompanyMember,
+    Enrolment,
+    LessonProgress,
+    OrganisationRole,
+    Participant,
+    Person,
+    StaffMember,
+    TrainerCertification,
+    User,
+)
+
+# What a certificate no longer in force says of a holder who was erased.
+ERASED_HOLDER = "Titular con datos suprimidos"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure kept, for the audit trail and the farewell page."""
+
+    valid_certificates: int
+    staff_record: bool
+
+
+def erasure_plan(user: User, *, today: date) -> Erasure:
+    """Say what erasing `user` would keep."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return Erasure(valid_certificates=0, staff_record=False)
+    return Erasure(
+        valid_certificates=_valid_certificates(person, today=today).count(),
+        staff_record=StaffMember.objects.filter(person=person).exists(),
+    )
+
+
+@transaction.atomic
+def erase_account(*, user: User, today: date) -> Erasure:
+    """Remove or anonymise what the law lets go; all of it or nothing."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    plan = erasure_plan(user, today=today)
+    person = Person.objects.select_for_update().filter(user=user).first()
+    _forget_learning(user)
+    if person is not None:
+        _forget_person(person, user=user, today=today)
+    _anonymise_account(user)
+    # After anonymising: the line must not carry the address just erased.
+    transaction.on_commit(
+        partial(
+            audit,
+            "account_erased",
+            user=user,
+            account_id=user.pk,
+            valid_certificates_kept=plan.valid_certificates,
+            staff_record_kept=plan.staff_record,
+        )
+    )
+    return plan
+
+
+def _valid_certificates(person: Person, *, today: date):
+    return Certificate.objects.filter(
+        Q(expires_on=None) | Q(expires_on__gte=today),
+        person=person,
+        company=None,
+        revoked_at=None,
+        superseded_by=None,
+    )
+
+
+def _forget_learning(user: User) -> None:
+    """Delete the learning trail that backs no completion another record needs.
+
+    An enrolment with a completion, a group place or an extra attempt granted
+    by staff is part of those records; its ticked lessons and failed attempts
+    are not.
+    """
+    LessonProgress.objects.filter(enrolment__user=user).delete()
+    enrolments = Enrolment.objects.filter(user=user)
+    enrolments.filter(
+        completions=None, cohort_places=None, extra_attempts=None
+    ).delete()
+    for enrolment in enrolments.prefetch_related("completions"):
+        backing = {c.attempt_id for c in enrolment.completions.all()}
+        enrolment.attempts.exclude(pk__in=backing).delete()
+
+
+def _forget_person(person: Person, *, user: User, today: date) -> None:
+    """Cut the person from the account; anonymise them unless a record needs them."""
+    lapsed = Certificate.objects.filter(person=person, company=None).exclude(
+        pk__in=_valid_certificates(person, today=today)
+    )
+    for certificate in lapsed.exclude(pdf=""):
+        # The stored PDF prints the name; its hash stays to prove what it was.
+        certificate.pdf.delete(save=False)
+    lapsed.update(holder_name=ERASED_HOLDER, holder_document="", pdf="")
+    CompanyMember.objects.filter(person=person).update(email=_placeholder(user))
+    needed = (
+        _valid_certificates(person, today=today).exists()
+        or StaffMember.objects.filter(person=person).exists()
+        or Company.objects.filter(representative=person).exists()
+        or TrainerCertification.objects.filter(person=person).exists()
+        or Participant.objects.filter(person=person).exists()
+    )
+    person.user = None
+    if not needed:
+        person.first_names = ERASED_HOLDER
+        person.last_names = ""
+        person.document_number = ""
+    person.save(
+        update_fields=["user", "first_names", "last_names", "document_number"]
+    )
+
+
+def _anonymise_account(user: User) -> None:
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    OrganisationRole.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = _placeholder(user)
+    user.username = f"suprimida-{user.pk}"
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    # Saving is_active off ends every session (lms.receivers).
+    user.save()
+
+
+def _placeholder(user: User) -> str:
+    """Return the unique address an erased account keeps (RFC 2606 .invalid)."""
+    return f"suprimida-{user.pk}@cuenta.invalid"
