@@ -320,13 +320,14 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
 
     The holder's name and document are read afresh from the person, or from
     the company and its current representative, which is what a re-issue is
-    for, and so is the title's form (reissued_title). The course details, who taught it, score and
-    expiry date are carried over as earned: a correction never extends
-    validity, and an expired certificate is renewed only by taking the course
-    again. The issuer is the day's, as on any certificate issued today. The
-    old certificate stays, marked as superseded by the new one, which takes
-    over the completion that earned it: revoking the certificate in force
-    then revokes the completion too (`certificates.revocation`).
+    for, and so is the title's form (reissued_title). The course details,
+    who taught it, score and expiry date are carried over as earned: a
+    correction never extends validity, and an expired certificate is renewed
+    only by taking the course again. The issuer is the day's, as on any
+    certificate issued today. The old certificate stays, marked as superseded
+    by the new one, which takes over the completion that earned it: revoking
+    the certificate in force then revokes the completion too
+    (`certificates.revocation`).
     """
     old = (
         Certificate.objects.select_for_update(of=("self",))

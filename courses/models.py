@@ -43,8 +43,12 @@ class TitleForm(models.TextChoices):
 
     MASCULINE = "masculine", _("Masculine (for example «Ciudadano por la Integridad»)")
     FEMININE = "feminine", _("Feminine (for example «Ciudadana por la Integridad»)")
-    NEUTRAL = "neutral", _(
-        "Without gender (for example «Integrante de la Ciudadanía por la Integridad»)"
+    NEUTRAL = (
+        "neutral",
+        _(
+            "Without gender (for example «Integrante de la Ciudadanía por la "
+            "Integridad»)"
+        ),
     )
 
 

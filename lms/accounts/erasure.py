@@ -69,8 +69,12 @@ def erasure_plan(user: User, *, today: date) -> Erasure:
 
 @transaction.atomic
 def erase_account(*, user: User, today: date) -> Erasure:
-    """Remove or anonymise what the law lets go; all of it or nothing."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    """Remove or anonymise what the law lets go; all of it or nothing.
+
+    `user` itself is anonymised (usually request.user), so that the audit
+    lines written on the way name the placeholder, not the erased address.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
     plan = erasure_plan(user, today=today)
     person = Person.objects.select_for_update().filter(user=user).first()
     _forget_learning(user)
@@ -140,20 +144,19 @@ def _forget_person(person: Person, *, user: User, today: date) -> None:
         person.first_names = ERASED_HOLDER
         person.last_names = ""
         person.document_number = ""
-    person.save(
-        update_fields=["user", "first_names", "last_names", "document_number"]
-    )
+    person.save(update_fields=["user", "first_names", "last_names", "document_number"])
 
 
 def _anonymise_account(user: User) -> None:
+    # The names go first: the receivers that audit the changes below read them.
+    user.email = _placeholder(user)
+    user.username = f"suprimida-{user.pk}"
+    user.first_name = user.last_name = ""
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     OrganisationRole.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()
-    user.email = _placeholder(user)
-    user.username = f"suprimida-{user.pk}"
-    user.first_name = user.last_name = ""
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     # Saving is_active off ends every session (lms.receivers).
