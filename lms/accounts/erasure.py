@@ -8,7 +8,8 @@ same to the person, templates/lms/accounts/erase.html):
   nothing; the names and document on certificates that are no longer valid.
 - Kept: certificates still valid, with the holder's name and masked document,
   so that whoever was shown one can verify it while it is in force (the
-  public interest the law names in art. 14); a staff record with its
+  public interest the law names in art. 14); once one lapses, the daily
+  forget_erased_holders anonymises it too; a staff record with its
   assignments and the completions behind them, which HR must keep as the
   public employer; a company's records and a trainer's group rolls, which
   belong to them. The person behind kept records keeps name and document and
@@ -21,13 +22,14 @@ same to the person, templates/lms/accounts/erase.html):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from certificates.models import Certificate
 from lms.audit import audit
@@ -68,18 +70,21 @@ def erasure_plan(user: User, *, today: date) -> Erasure:
 
 
 @transaction.atomic
-def erase_account(*, user: User, today: date) -> Erasure:
+def erase_account(*, user: User, now: datetime) -> Erasure:
     """Remove or anonymise what the law lets go; all of it or nothing.
 
     `user` itself is anonymised (usually request.user), so that the audit
     lines written on the way name the placeholder, not the erased address.
     """
     User.objects.select_for_update().filter(pk=user.pk).first()
+    today = timezone.localdate(now)
     plan = erasure_plan(user, today=today)
     person = Person.objects.select_for_update().filter(user=user).first()
     _forget_learning(user)
     if person is not None:
-        _forget_person(person, user=user, today=today)
+        CompanyMember.objects.filter(person=person).update(email=_placeholder(user))
+        person.user, person.erased_at = None, now
+        _forget_person(person, today=today)
     _anonymise_account(user)
     # After anonymising: the line must not carry the address just erased.
     transaction.on_commit(
@@ -122,8 +127,26 @@ def _forget_learning(user: User) -> None:
         enrolment.attempts.exclude(pk__in=backing).delete()
 
 
-def _forget_person(person: Person, *, user: User, today: date) -> None:
-    """Cut the person from the account; anonymise them unless a record needs them."""
+def forget_lapsed_holders(*, today: date) -> int:
+    """Anonymise what erased people kept that no longer needs their name.
+
+    A certificate valid at erasure keeps the holder's name only while it is
+    valid; run daily (manage.py forget_erased_holders). Return how many
+    people were looked at.
+    """
+    erased = Person.objects.filter(erased_at__isnull=False).exclude(
+        first_names=ERASED_HOLDER
+    )
+    count = 0
+    for person in erased:
+        with transaction.atomic():
+            _forget_person(person, today=today)
+        count += 1
+    return count
+
+
+def _forget_person(person: Person, *, today: date) -> None:
+    """Anonymise the erased person's lapsed certificates, and them unless needed."""
     lapsed = Certificate.objects.filter(person=person, company=None).exclude(
         pk__in=_valid_certificates(person, today=today)
     )
@@ -131,7 +154,6 @@ def _forget_person(person: Person, *, user: User, today: date) -> None:
         # The stored PDF prints the name; its hash stays to prove what it was.
         certificate.pdf.delete(save=False)
     lapsed.update(holder_name=ERASED_HOLDER, holder_document="", pdf="")
-    CompanyMember.objects.filter(person=person).update(email=_placeholder(user))
     needed = (
         _valid_certificates(person, today=today).exists()
         or StaffMember.objects.filter(person=person).exists()
@@ -139,12 +161,19 @@ def _forget_person(person: Person, *, user: User, today: date) -> None:
         or TrainerCertification.objects.filter(person=person).exists()
         or Participant.objects.filter(person=person).exists()
     )
-    person.user = None
     if not needed:
         person.first_names = ERASED_HOLDER
         person.last_names = ""
         person.document_number = ""
-    person.save(update_fields=["user", "first_names", "last_names", "document_number"])
+    person.save(
+        update_fields=[
+            "user",
+            "erased_at",
+            "first_names",
+            "last_names",
+            "document_number",
+        ]
+    )
 
 
 def _anonymise_account(user: User) -> None:

@@ -80,13 +80,12 @@ def data_pdf(request: HttpRequest) -> HttpResponse:
 @login_required
 def erase(request: HttpRequest) -> HttpResponse:
     """Say what erasure removes and keeps; erase once the password is typed."""
-    today = timezone.localdate()
     form = ErasureForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        erase_account(user=request.user, today=today)
+        erase_account(user=request.user, now=timezone.now())
         logout(request)
         return redirect("accounts:erased")
-    plan = erasure_plan(request.user, today=today)
+    plan = erasure_plan(request.user, today=timezone.localdate())
     return render(request, "lms/accounts/erase.html", {"form": form, "plan": plan})
 
 

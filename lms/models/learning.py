@@ -70,6 +70,11 @@ class Person(models.Model):
         choices=TitleForm.choices,
         default=TitleForm.NEUTRAL,
     )
+    # When the person had their account erased: what still names them (a
+    # certificate valid then) is anonymised once it lapses (lms.accounts.erasure).
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, editable=False
+    )
 
     objects = PersonManager()
 

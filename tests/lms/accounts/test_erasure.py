@@ -1,8 +1,10 @@
 from datetime import date
+from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.management import call_command
 from django.urls import reverse
 
 from certificates.issuance import issue_certificate
@@ -117,6 +119,19 @@ def test_a_valid_certificate_stays_verifiable_with_the_holders_name(
     assert "Rosa Elena Quispe Huamán" in html and "Vigente" in html
     person = Person.objects.get(pk=valid.person_id)
     assert person.user is None and person.document_number == "42388604"
+
+
+def test_a_kept_certificate_loses_the_name_once_it_expires(learner_client, history):
+    erase(learner_client)
+    valid = history["valid"]
+    call_command("forget_erased_holders", "--today", "2028-11-21", stdout=StringIO())
+    valid.refresh_from_db()
+    assert valid.holder_name == "Rosa Elena Quispe Huamán"
+    call_command("forget_erased_holders", "--today", "2028-11-22", stdout=StringIO())
+    valid.refresh_from_db()
+    assert (valid.holder_name, valid.holder_document) == (erasure.ERASED_HOLDER, "")
+    person = Person.objects.get(pk=valid.person_id)
+    assert person.full_name == erasure.ERASED_HOLDER and not person.document_number
 
 
 def test_an_expired_certificate_loses_the_holders_name(learner_client, history):
