@@ -22,6 +22,7 @@ from courses.models import Audience
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
 from lms.models import Completion, Consent, Person, User
 from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, open_page
+from tests.e2e.test_accessibility import violations_on
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 PASSWORD = "Transparencia-Cajamarca-2025"
@@ -93,6 +94,7 @@ def follow_the_journey(page, server_url: str, course, width: int) -> None:
     signup.locator('input[name="title_form"][value="feminine"]').check()
     signup.locator('input[name="privacy_consent"]').check()
     assert fits_the_screen(page)
+    page.screenshot(path=str(ARTIFACTS / f"registro-{width}.png"), full_page=True)
     with page.expect_navigation():
         signup.locator('button[type="submit"]').click()
     assert path_of(page) == reverse("account_email_verification_sent")
@@ -144,6 +146,7 @@ def follow_the_journey(page, server_url: str, course, width: int) -> None:
     expect(page.locator(f'a[href="{reverse("mfa_activate_totp")}"]')).to_be_visible()
     expect(page.locator("main")).to_contain_text("aceptó el aviso de privacidad")
     assert fits_the_screen(page)
+    assert not violations_on(page, f"Mi cuenta at {width} px")
     page.screenshot(path=str(ARTIFACTS / f"mi-cuenta-{width}.png"), full_page=True)
 
     with page.expect_download() as json_download:
@@ -162,3 +165,13 @@ def follow_the_journey(page, server_url: str, course, width: int) -> None:
     expect(page.locator("main")).to_contain_text("Qué se conserva")
     expect(page.locator("main")).to_contain_text("Su certificado vigente")
     assert fits_the_screen(page)
+    assert not violations_on(page, f"erasure at {width} px")
+
+    # She cancels; the privacy notice, linked from Mi cuenta, says who keeps
+    # what, why and for how long.
+    click_and_wait(page, f'main a.button[href="{reverse("accounts:account")}"]')
+    click_and_wait(page, f'main a[href="{reverse("accounts:privacy")}"]')
+    expect(page.locator("h1")).to_have_text("Aviso de privacidad")
+    expect(page.locator("main")).to_contain_text("Gobierno Regional de Cajamarca")
+    assert fits_the_screen(page)
+    assert not violations_on(page, f"privacy notice at {width} px")
