@@ -15,6 +15,7 @@ from lms.learning import complete_lesson
 from lms.models import (
     Assignment,
     Attempt,
+    CompanyMember,
     Consent,
     Enrolment,
     LessonProgress,
@@ -25,8 +26,10 @@ from lms.models import (
 from tests.factories import (
     PASSWORD,
     CoursePageFactory,
+    PersonFactory,
     StaffMemberFactory,
     TrainingRequirementFactory,
+    approved_company,
     completion,
     with_mfa,
 )
@@ -189,3 +192,30 @@ def test_nobody_else_is_touched(learner_client, history, stranger_data):
     assert stranger_data.holder_name == "Carlos Ajeno"
     assert User.objects.get(email="carlos@example.pe").is_active
     assert Attempt.objects.filter(enrolment__user__email="carlos@example.pe").exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    assert client.get(URL).url.startswith(reverse("account_login"))
+
+
+def test_a_company_keeps_its_records_without_the_members_address(
+    learner_client, learner, person, stranger, at_noon
+):
+    company = approved_company(
+        ruc="20512333797",
+        legal_name="Cafetalera San Ignacio S.A.C.",
+        address="Jr. Amazonas 123",
+        representative=PersonFactory(),
+    )
+    member = CompanyMember.objects.create(
+        company=company,
+        email=learner.email,
+        invited_at=at_noon,
+        invited_by=stranger,
+        person=person,
+        joined_at=at_noon,
+    )
+    erase(learner_client)
+    member.refresh_from_db()
+    assert member.email == f"suprimida-{learner.pk}@cuenta.invalid"
+    assert member.company.legal_name == "Cafetalera San Ignacio S.A.C."
