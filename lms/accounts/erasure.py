@@ -150,10 +150,11 @@ def _forget_person(person: Person, *, today: date) -> None:
     lapsed = Certificate.objects.filter(person=person, company=None).exclude(
         pk__in=_valid_certificates(person, today=today)
     )
-    for certificate in lapsed.exclude(pdf=""):
-        # The stored PDF prints the name; its hash stays to prove what it was.
-        certificate.pdf.delete(save=False)
+    # The stored PDFs print the name; their hashes stay to prove what they
+    # were. Files are not transactional, so they go once the rows have.
+    files = list(lapsed.exclude(pdf="").values_list("pdf", flat=True))
     lapsed.update(holder_name=ERASED_HOLDER, holder_document="", pdf="")
+    transaction.on_commit(partial(_delete_files, files))
     needed = (
         _valid_certificates(person, today=today).exists()
         or StaffMember.objects.filter(person=person).exists()
@@ -174,6 +175,12 @@ def _forget_person(person: Person, *, today: date) -> None:
             "document_number",
         ]
     )
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = Certificate._meta.get_field("pdf").storage
+    for name in names:
+        storage.delete(name)
 
 
 def _anonymise_account(user: User) -> None:

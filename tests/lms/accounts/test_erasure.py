@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -137,11 +138,18 @@ def test_a_kept_certificate_loses_the_name_once_it_expires(learner_client, histo
     assert person.full_name == erasure.ERASED_HOLDER and not person.document_number
 
 
-def test_an_expired_certificate_loses_the_holders_name(learner_client, history):
-    erase(learner_client)
-    expired = Certificate.objects.get(pk=history["expired"].pk)
+def test_an_expired_certificate_loses_the_holders_name_and_its_pdf(
+    learner_client, history, django_capture_on_commit_callbacks
+):
+    expired = history["expired"]
+    expired.pdf.save("antiguo.pdf", ContentFile(b"%PDF Rosa Elena"), save=True)
+    stored = expired.pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        erase(learner_client)
+    expired.refresh_from_db()
     assert expired.holder_name == erasure.ERASED_HOLDER
-    assert expired.holder_document == ""
+    assert (expired.holder_document, expired.pdf.name) == ("", "")
+    assert not expired.pdf.storage.exists(stored)
 
 
 def test_someone_with_nothing_to_keep_is_anonymised(learner_client, person):
