@@ -101,7 +101,9 @@ def issue_certificate(
         "course": course,
         "period": period,
         "completion": completion,
-        "certificate_title": course.certificate_title,
+        "certificate_title": title_for_holder(
+            course=course, person=person, company=company
+        ),
         "course_title": course.title,
         "hours": course.estimated_hours,
         "score": score,
@@ -159,6 +161,38 @@ def holder_fields(*, person: Person, company: Company | None) -> dict:
         "holder_document": f"RUC {company.ruc}",
         "representative_name": person.full_name,
     }
+
+
+def title_for_holder(
+    *, course: CoursePage, person: Person, company: Company | None
+) -> str:
+    """Return the course's certificate title as it reads for the holder.
+
+    A person's reads as they chose (Person.title_form); a company's names
+    the company, whatever its representative chose.
+    """
+    if company is not None:
+        return course.certificate_title
+    return course.certificate_title_for(person.title_form)
+
+
+def reissued_title(old: Certificate, *, person: Person, company: Company | None) -> str:
+    """Return the title a re-issue of `old` carries.
+
+    What was certified is the title at issue time, so a later choice never
+    alters a certificate already issued; a re-issue is a new certificate and
+    reads as the holder chooses today. A title the course no longer has
+    (the editor renamed it since) is carried over as earned.
+    """
+    course = old.course
+    forms = {
+        course.certificate_title,
+        course.certificate_title_feminine,
+        course.certificate_title_neutral,
+    }
+    if old.certificate_title not in forms:
+        return old.certificate_title
+    return title_for_holder(course=course, person=person, company=company)
 
 
 def issue_for_completion(completion: Completion) -> Certificate:
@@ -286,13 +320,14 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
 
     The holder's name and document are read afresh from the person, or from
     the company and its current representative, which is what a re-issue is
-    for. The course details, who taught it, score and
-    expiry date are carried over as earned: a correction never extends
-    validity, and an expired certificate is renewed only by taking the course
-    again. The issuer is the day's, as on any certificate issued today. The
-    old certificate stays, marked as superseded by the new one, which takes
-    over the completion that earned it: revoking the certificate in force
-    then revokes the completion too (`certificates.revocation`).
+    for, and so is the title's form (reissued_title). The course details,
+    who taught it, score and expiry date are carried over as earned: a
+    correction never extends validity, and an expired certificate is renewed
+    only by taking the course again. The issuer is the day's, as on any
+    certificate issued today. The old certificate stays, marked as superseded
+    by the new one, which takes over the completion that earned it: revoking
+    the certificate in force then revokes the completion too
+    (`certificates.revocation`).
     """
     old = (
         Certificate.objects.select_for_update(of=("self",))
@@ -327,7 +362,7 @@ def reissue(*, certificate: Certificate, by: User, now: datetime) -> Certificate
         course=course,
         period=latest["period"] + 1,
         completion=completion,
-        certificate_title=old.certificate_title,
+        certificate_title=reissued_title(old, person=person, company=company),
         course_title=old.course_title,
         hours=old.hours,
         score=old.score,

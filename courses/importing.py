@@ -76,6 +76,8 @@ def import_course(catalogue: CataloguePage, data: Mapping) -> CoursePage:
         **{field: data[field] for field in COURSE_FIELDS},
         learning_outcomes="\n".join(data["learning_outcomes"]),
         question_bank=[_question_block(q) for q in data["questions"]],
+        certificate_title_feminine=data.get("certificate_title_feminine", ""),
+        certificate_title_neutral=data.get("certificate_title_neutral", ""),
     )
     # Run the editor's validation (one correct option per single choice...) so
     # a broken file fails here instead of producing an unanswerable question.

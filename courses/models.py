@@ -38,6 +38,20 @@ class ResultReveal(models.TextChoices):
     ANSWERS = "answers", _("Every question's correct options")
 
 
+class TitleForm(models.TextChoices):
+    """How a certificate title reads for its holder, who chooses it."""
+
+    MASCULINE = "masculine", _("Masculine (for example «Ciudadano por la Integridad»)")
+    FEMININE = "feminine", _("Feminine (for example «Ciudadana por la Integridad»)")
+    NEUTRAL = (
+        "neutral",
+        _(
+            "Without gender (for example «Integrante de la Ciudadanía por la "
+            "Integridad»)"
+        ),
+    )
+
+
 class CataloguePage(Page):
     """The public home page: every published course, grouped by audience."""
 
@@ -106,7 +120,32 @@ class CoursePage(Page):
             "result shows every correct option."
         ),
     )
-    certificate_title = models.CharField(_("certificate title"), max_length=200)
+    certificate_title = models.CharField(
+        _("certificate title"),
+        max_length=200,
+        help_text=_(
+            "As it reads for a man, or for anyone if it names no person "
+            "(«Constancia de …»)."
+        ),
+    )
+    # A title that names its holder ("Ciudadano por la Integridad") agrees
+    # with the holder's choice (Person.title_form); empty variants fall back
+    # to the title above, which suits titles that name no person.
+    certificate_title_feminine = models.CharField(
+        _("certificate title for a woman"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example «Ciudadana por la Integridad». Empty: as above."),
+    )
+    certificate_title_neutral = models.CharField(
+        _("certificate title without gender"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For holders who choose no gender, for example «Integrante de la "
+            "Ciudadanía por la Integridad». Empty: as above."
+        ),
+    )
     cohort_attendance_percent = models.PositiveSmallIntegerField(
         _("attendance required in a trainer-led group (%)"),
         default=80,
@@ -137,7 +176,14 @@ class CoursePage(Page):
         FieldPanel("learning_outcomes"),
         FieldRowPanel([FieldPanel("estimated_hours"), FieldPanel("validity_months")]),
         FieldPanel("mandatory_for_staff"),
-        FieldPanel("certificate_title"),
+        MultiFieldPanel(
+            [
+                FieldPanel("certificate_title"),
+                FieldPanel("certificate_title_feminine"),
+                FieldPanel("certificate_title_neutral"),
+            ],
+            heading=_("Certificate title"),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -172,6 +218,8 @@ class CoursePage(Page):
         APIField("pass_mark"),
         APIField("max_attempts"),
         APIField("certificate_title"),
+        APIField("certificate_title_feminine"),
+        APIField("certificate_title_neutral"),
         APIField("cohort_attendance_percent"),
         APIField("company_completions_required"),
     ]
@@ -194,6 +242,14 @@ class CoursePage(Page):
                     % {"count": len(self.question_bank)}
                 }
             )
+
+    def certificate_title_for(self, form: str) -> str:
+        """Return the certificate title as it reads in the holder's chosen form."""
+        variants = {
+            TitleForm.FEMININE: self.certificate_title_feminine,
+            TitleForm.NEUTRAL: self.certificate_title_neutral,
+        }
+        return variants.get(form) or self.certificate_title
 
     def outcomes(self) -> list[str]:
         return [

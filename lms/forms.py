@@ -1,10 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import TitleForm
+from lms.accounts.privacy import record_consent
 from lms.identity import DocumentType, normalise_document_number
 from lms.invitations import claim_at_signup
+from lms.models import Person
 
 
 class SignupForm(forms.Form):
@@ -16,6 +22,14 @@ class SignupForm(forms.Form):
         label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.DNI
     )
     document_number = forms.CharField(label=_("Document number"), max_length=20)
+    title_form = forms.ChoiceField(
+        label=_("How should your certificate titles read?"),
+        choices=TitleForm.choices,
+        initial=TitleForm.NEUTRAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("You can change it later in My account."),
+    )
     privacy_consent = forms.BooleanField(
         label=_(
             "I agree that the Regional Government of Cajamarca processes my "
@@ -23,6 +37,11 @@ class SignupForm(forms.Form):
             "Ley 29733 (Personal Data Protection Law)."
         ),
         error_messages={"required": _("Your consent is needed to create an account.")},
+        help_text=format_lazy(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse_lazy("accounts:privacy"),
+            _("Read the privacy notice: what is kept, why, for how long, who sees it."),
+        ),
     )
 
     field_order = [
@@ -33,6 +52,7 @@ class SignupForm(forms.Form):
         "email",
         "password1",
         "password2",
+        "title_form",
         "privacy_consent",
     ]
 
@@ -61,3 +81,9 @@ class SignupForm(forms.Form):
             document_type=data["document_type"],
             document_number=data["document_number"],
         )
+        # Only an account that got its person now takes the choice: a staff
+        # record's person is linked later, and chooses in My account.
+        Person.objects.filter(user=user).update(
+            title_form=data["title_form"] or TitleForm.NEUTRAL
+        )
+        record_consent(user=user, now=timezone.now())

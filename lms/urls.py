@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/v1/", api.urls),
     path("", include("lms.learner_urls")),
+    path("", include("lms.accounts.urls")),
     path("", include("lms.cohort_urls")),
     path("", include("lms.attendance_urls")),
     path("", include("lms.material_urls")),

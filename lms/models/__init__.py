@@ -1,5 +1,6 @@
 """Models of lms: learning, staff, requirements, trainers and cohorts."""
 
+from lms.accounts.models import Consent
 from lms.models.cohorts import (
     Attendance,
     Cohort,
@@ -70,6 +71,7 @@ __all__ = [
     "Attempt",
     "ClosedReason",
     "Company",
+    "Consent",
     "CompanyMember",
     "CompanyStatus",
     "ProofKind",

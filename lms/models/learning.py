@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, TitleForm
 from courses.quizzes import Question
 from lms.identity import DocumentType, mask_document_number
 
@@ -61,6 +61,19 @@ class Person(models.Model):
         blank=True,
         related_name="person",
         verbose_name=_("account"),
+    )
+    # Nobody is assumed a man: until the person chooses, titles that name
+    # their holder read without gender.
+    title_form = models.CharField(
+        _("certificate titles read"),
+        max_length=10,
+        choices=TitleForm.choices,
+        default=TitleForm.NEUTRAL,
+    )
+    # When the person had their account erased: what still names them (a
+    # certificate valid then) is anonymised once it lapses (lms.accounts.erasure).
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, editable=False
     )
 
     objects = PersonManager()

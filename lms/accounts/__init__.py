@@ -1,0 +1,1 @@
+"""Mi cuenta: a person's own account, personal data, consent and erasure."""
