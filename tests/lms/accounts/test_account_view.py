@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from lms.models import Person
-from tests.factories import with_mfa
+from tests.factories import StaffMemberFactory, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,15 @@ def test_it_shows_the_persons_data_and_where_to_change_the_rest(learner_client, 
         reverse("accounts:erase"),
     ):
         assert f'href="{url}"' in html, url
+
+
+def test_a_public_servant_is_offered_to_ask_for_an_extension(
+    learner_client, person, units
+):
+    extensions = f'href="{reverse("lms:extension_requests")}"'
+    assert extensions not in learner_client.get(URL).content.decode()
+    StaffMemberFactory(person=person, unit=units["a1"])
+    assert extensions in learner_client.get(URL).content.decode()
 
 
 def test_with_a_second_factor_it_offers_to_replace_it(learner_client, learner, person):
