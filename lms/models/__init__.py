@@ -16,6 +16,7 @@ from lms.models.companies import (
     CompanyStatus,
     ProofKind,
 )
+from lms.editions.models import MaterialEdition
 from lms.models.learning import (
     Attempt,
     Completion,
@@ -67,6 +68,7 @@ __all__ = [
     "CompanyStatus",
     "ProofKind",
     "QuarterRelease",
+    "MaterialEdition",
     "Completion",
     "DueDateExtension",
     "Enrolment",

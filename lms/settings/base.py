@@ -339,6 +339,9 @@ CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"
 # The issuer's signing keys stay out of the database and out of git; every key
 # in the folder stays published, so credentials survive a rotation.
 CERTIFICATE_KEYS_DIR = Path(env_str("CERTIFICATE_KEYS_DIR", str(BASE_DIR / "keys")))
+# A course's offline material is built in the background as soon as the course
+# or one of its pages is published, so the first download is instant.
+BUILD_MATERIAL_ON_PUBLISH = env_bool("BUILD_MATERIAL_ON_PUBLISH", True)
 # Public verification (page and JSON) per client address, in allauth's notation.
 CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")
 
