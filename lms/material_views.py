@@ -34,6 +34,12 @@ from lms.materials import Edition
 
 # Seconds between two looks at the build, by the script or the page's refresh.
 REFRESH_EVERY = 2
+# Each download, by the edition's field holding it: its name and its type.
+DOWNLOADS: dict[str, tuple[Callable[[CoursePage], str], str]] = {
+    "participant_pdf": (Edition.PARTICIPANT.filename, "application/pdf"),
+    "facilitator_pdf": (Edition.FACILITATOR.filename, "application/pdf"),
+    "archive": (materials.zip_filename, "application/zip"),
+}
 
 
 def _course_to_download(request: HttpRequest, course_id: int) -> CoursePage:
@@ -52,14 +58,6 @@ def _current_edition(request: HttpRequest, course_id: int) -> MaterialEdition:
 def _no_store(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-# Each download: the edition's field holding it, its name and its type.
-DOWNLOADS: dict[str, tuple[Callable[[CoursePage], str], str]] = {
-    "participant_pdf": (Edition.PARTICIPANT.filename, "application/pdf"),
-    "facilitator_pdf": (Edition.FACILITATOR.filename, "application/pdf"),
-    "archive": (materials.zip_filename, "application/zip"),
-}
 
 
 def _serve(request: HttpRequest, course_id: int, field: str) -> HttpResponse:

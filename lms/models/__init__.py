@@ -1,5 +1,6 @@
 """Models of lms: learning, staff, requirements, trainers and cohorts."""
 
+from lms.editions.models import MaterialEdition
 from lms.models.cohorts import (
     Attendance,
     Cohort,
@@ -16,7 +17,6 @@ from lms.models.companies import (
     CompanyStatus,
     ProofKind,
 )
-from lms.editions.models import MaterialEdition
 from lms.models.learning import (
     Attempt,
     Completion,
