@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 WAITING = "Preparando el material… en espera de su turno."
 STEP_TWO = "Preparando el material… paso 2 de 3 (guía del facilitador)."
 READY = "El material está listo."
@@ -72,6 +74,8 @@ def test_the_material_page_follows_the_build_then_offers_the_download(
     )
     expect(page.locator("[data-material-message]")).to_have_text(STEP_TWO)
     expect(page.locator("progress")).to_have_attribute("value", "2")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "material-preparando.png"))
 
     MaterialEdition.objects.filter(pk=edition.pk).update(
         status=MaterialEdition.Status.PENDING, step=0
@@ -81,6 +85,7 @@ def test_the_material_page_follows_the_build_then_offers_the_download(
     for each in [page, plain]:
         expect(each.locator("[role=status]")).to_have_text(READY)
         expect(each.locator(zip_link)).to_be_visible()
+    plain.screenshot(path=str(ARTIFACTS / "material-listo-movil.png"), full_page=True)
     # At 320 px the three links wrap inside the screen.
     assert plain.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     with page.expect_download() as download:
