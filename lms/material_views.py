@@ -3,7 +3,11 @@
 For certified trainers and the course's editors; the files carry the
 answers to the assessment, so they are never cached by shared caches.
 The files are built in the background (lms.editions): a download asked for
-before its edition is ready leads to a page that follows the build.
+before its edition is ready leads to a page that follows the build. That
+page is sent before the build starts; its first look at the status (the
+script's, or the refresh's without JavaScript) starts it. Where tasks run
+inline (no Redis, as in the demo) the build then holds up that look, not
+the page.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from lms.materials import Edition
 
 # Seconds between two looks at the build, by the script or the page's refresh.
 REFRESH_EVERY = 2
+# In the progress page's own refresh: the page is followed, so the build starts.
+FOLLOWING = "seguir"
 # Each download, by the edition's field holding it: its name and its type.
 DOWNLOADS: dict[str, tuple[Callable[[CoursePage], str], str]] = {
     "participant_pdf": (Edition.PARTICIPANT.filename, "application/pdf"),
@@ -99,6 +105,8 @@ def material_zip(request: HttpRequest, course_id: int) -> HttpResponse:
 def progress(request: HttpRequest, course_id: int) -> HttpResponse:
     """Show the build's step until the files are ready, then their links."""
     edition = _current_edition(request, course_id)
+    if FOLLOWING in request.GET and building.start(edition=edition):
+        edition.refresh_from_db()  # built already, where tasks run inline
     failed = edition.has_failed(now=timezone.now())
     context = {
         "course": edition.course,
@@ -106,6 +114,7 @@ def progress(request: HttpRequest, course_id: int) -> HttpResponse:
         "failed": failed,
         "refresh_every": None if failed or edition.is_ready() else REFRESH_EVERY,
         "steps": len(STEPS),
+        "following": FOLLOWING,
     }
     return _no_store(render(request, "lms/materials/progress.html", context))
 
@@ -115,6 +124,8 @@ def progress(request: HttpRequest, course_id: int) -> HttpResponse:
 def status(request: HttpRequest, course_id: int) -> JsonResponse:
     """Return the build's state for the progress page's script."""
     edition = _current_edition(request, course_id)
+    if building.start(edition=edition):
+        edition.refresh_from_db()  # built already, where tasks run inline
     failed = edition.has_failed(now=timezone.now())
     data = {
         "ready": edition.is_ready(),

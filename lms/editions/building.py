@@ -23,20 +23,32 @@ logger = logging.getLogger(__name__)
 
 
 def edition_for(*, course: CoursePage, language: str) -> MaterialEdition:
-    """Return the edition of the course as published now; queue it if new.
+    """Return the edition of the course as published now, new if there is none.
 
     Two requests arriving together both reach `get_or_create`; the unique
-    constraint lets one row in, and only its creator queues the build.
+    constraint lets one row in.
     """
-    edition, created = MaterialEdition.objects.get_or_create(
+    edition, _created = MaterialEdition.objects.get_or_create(
         course=course,
         content_version=materials.publication_key(course),
         language=language,
     )
-    if created:
-        transaction.on_commit(partial(queue_build, edition.pk))
     edition.course = course  # at hand already: the download names its files
     return edition
+
+
+def start(*, edition: MaterialEdition) -> bool:
+    """Queue the build of a new edition; return whether this call did.
+
+    The update is conditional, so of the requests that see the edition new
+    only one queues its build.
+    """
+    rows = MaterialEdition.objects.filter(pk=edition.pk, status=Status.NEW)
+    if not rows.update(status=Status.PENDING, updated_at=timezone.now()):
+        return False
+    edition.status = Status.PENDING
+    transaction.on_commit(partial(queue_build, edition.pk))
+    return True
 
 
 def build_when_published(*, course_id: int, language: str) -> None:
@@ -47,7 +59,7 @@ def build_when_published(*, course_id: int, language: str) -> None:
     """
     course = CoursePage.objects.live().filter(pk=course_id).first()
     if course is not None:
-        edition_for(course=course, language=language)
+        start(edition=edition_for(course=course, language=language))
 
 
 def start_again(*, edition: MaterialEdition) -> bool:

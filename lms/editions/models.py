@@ -41,6 +41,7 @@ class MaterialEdition(models.Model):
     """
 
     class Status(models.TextChoices):
+        NEW = "new", _("Not started")
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Being prepared")
         DONE = "done", _("Ready")
@@ -55,7 +56,7 @@ class MaterialEdition(models.Model):
     content_version = models.CharField(_("content version"), max_length=64)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
     )
     step = models.PositiveSmallIntegerField(_("step"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -96,7 +97,7 @@ class MaterialEdition(models.Model):
 
     def progress_message(self) -> str:
         """Return what the build is doing, as the progress page says it."""
-        if self.status == self.Status.PENDING or not self.step:
+        if self.status in (self.Status.NEW, self.Status.PENDING) or not self.step:
             return gettext("Preparing the material… waiting for its turn.")
         return gettext(
             "Preparing the material… step %(step)s of %(steps)s (%(name)s)."

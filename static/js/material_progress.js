@@ -43,5 +43,6 @@
       );
   }
 
-  window.setTimeout(poll, every);
+  // The first look starts the build, so it is made at once.
+  poll();
 })();

@@ -58,6 +58,7 @@ def superuser(db):
 def built(course):
     """The course's material, built as the publishing of the course builds it."""
     edition = building.edition_for(course=course, language="es")
+    building.start(edition=edition)
     building.build_edition(edition)
     return edition
 
@@ -238,24 +239,49 @@ def edition_of(course, **values) -> MaterialEdition:
 
 
 def test_a_download_asked_for_before_its_edition_leads_to_the_progress_page(
-    client, trainer, course, django_capture_on_commit_callbacks, monkeypatch, queued
+    client, trainer, course, django_capture_on_commit_callbacks, queued
 ):
+    """The page is sent first; its first look at the status starts the build."""
     client.force_login(trainer.person.user)
+    progress_url = url("materials:progress", course.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(url("materials:zip", course.pk))
+        page = client.get(response.url)
 
     assert response.status_code == 302
-    assert response.url == url("materials:progress", course.pk)
-    edition = MaterialEdition.objects.get()
-    assert queued == [edition.pk]
-    page = client.get(response.url)
+    assert response.url == progress_url
+    assert queued == []
     html = page.content.decode()
     assert "Preparando el material… en espera de su turno." in html
-    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+    refresh = f'content="2; url={progress_url}?seguir=1"'
+    assert f'<noscript><meta http-equiv="refresh" {refresh}></noscript>' in html
     assert "js/material_progress.js" in html
     assert f'data-material-status="{url("materials:status", course.pk)}"' in html
     assert "no-store" in page["Cache-Control"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        status = client.get(url("materials:status", course.pk)).json()
+        client.get(url("materials:status", course.pk))
+        client.get(f"{progress_url}?seguir=1")
+
+    edition = MaterialEdition.objects.get()
+    assert queued == [edition.pk]
+    assert status["message"] == "Preparando el material… en espera de su turno."
+
+
+def test_without_javascript_the_page_refresh_starts_the_build(
+    client, trainer, course, django_capture_on_commit_callbacks, queued
+):
+    client.force_login(trainer.person.user)
+    progress_url = url("materials:progress", course.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(progress_url)
+        assert queued == []
+        client.get(f"{progress_url}?seguir=1")
+
+    assert queued == [MaterialEdition.objects.get().pk]
 
 
 def test_the_progress_page_and_its_status_tell_the_step_being_built(
@@ -334,16 +360,17 @@ def test_two_requests_arriving_together_start_one_build(
         if self.model is MaterialEdition and not missed:
             # This request looks; the other looks, finds nothing and writes.
             missed.append(True)
-            building.edition_for(course=course, language="es")
+            other = building.edition_for(course=course, language="es")
+            building.start(edition=other)
             raise MaterialEdition.DoesNotExist
         return real_get(self, *args, **kwargs)
 
     client.force_login(trainer.person.user)
     with django_capture_on_commit_callbacks(execute=True):
         monkeypatch.setattr(QuerySet, "get", get_before_the_other_wrote)
-        response = client.get(url("materials:participant_pdf", course.pk))
+        response = client.get(url("materials:status", course.pk))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert MaterialEdition.objects.count() == 1
     assert queued == [MaterialEdition.objects.get().pk]
 
@@ -376,9 +403,11 @@ def test_a_build_started_while_the_queue_is_down_fails_saying_so(
     client.force_login(trainer.person.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url("materials:zip", course.pk))
+        client.get(url("materials:status", course.pk))
 
-    html = client.get(response.url).content.decode()
+    status = client.get(url("materials:status", course.pk)).json()
+    assert (status["ready"], status["failed"]) == (False, True)
+    html = client.get(url("materials:progress", course.pk)).content.decode()
     assert "No se pudo preparar el material." in html
     assert "Volver a intentar" in html
     assert MaterialEdition.objects.get().status == MaterialEdition.Status.FAILED

@@ -116,11 +116,22 @@ def test_without_the_setting_publishing_builds_nothing(
 
 def test_a_build_run_twice_renders_once(course, renders):
     edition = building.edition_for(course=course, language="es")
+    building.start(edition=edition)
 
     building.build_edition(edition)
     building.build_edition(MaterialEdition.objects.get(pk=edition.pk))
 
     assert renders == ["participante", "guia-del-facilitador", "zip"]
+
+
+def test_a_new_edition_is_started_once(course, django_capture_on_commit_callbacks):
+    edition = building.edition_for(course=course, language="es")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = building.start(edition=edition)
+        second = building.start(edition=MaterialEdition.objects.get(pk=edition.pk))
+
+    assert (first, second, len(callbacks)) == (True, False, 1)
 
 
 def test_one_edition_per_version_and_language(course):
@@ -140,6 +151,7 @@ def test_a_failing_build_is_marked_failed_and_logged(course, monkeypatch, caplog
 
     monkeypatch.setattr(materials, "material_pdf", broken)
     edition = building.edition_for(course=course, language="es")
+    building.start(edition=edition)
 
     with caplog.at_level(logging.ERROR, logger="lms.editions.building"):
         building.build_edition(edition)
