@@ -94,3 +94,21 @@ def test_the_material_page_follows_the_build_then_offers_the_download(
     with open(download.value.path(), "rb") as file:
         names = zipfile.ZipFile(io.BytesIO(file.read())).namelist()
     assert f"{cohort.course.slug}-participante.pdf" in names
+
+
+def test_where_tasks_run_inline_the_page_shows_while_the_material_is_built(
+    transactional_db, live_server, cohort, chromium
+):
+    """As in the demo, without Redis: the build runs in the page's first look
+    at the status, so the page is on screen during the wait, not a blank one."""
+    zip_link = f'a[href="{reverse("materials:zip", args=[cohort.course.pk])}"]'
+    page = open_page(chromium, live_server.url, user=cohort.trainer.person.user)
+    page.goto(live_server.url + reverse("cohorts:dashboard"))
+
+    with page.expect_navigation():
+        page.locator(zip_link).click()
+
+    expect(page.locator("[data-material-message]")).to_have_text(WAITING)
+    # Rendering both PDFs on a busy machine may take longer than a page load.
+    expect(page.locator(zip_link)).to_be_visible(timeout=120_000)
+    expect(page.locator("[role=status]")).to_have_text(READY)
