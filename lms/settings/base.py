@@ -343,7 +343,7 @@ CERTIFICATE_KEYS_DIR = Path(env_str("CERTIFICATE_KEYS_DIR", str(BASE_DIR / "keys
 # or one of its pages is published, so the first download is instant. Without
 # Redis tasks run inline: building there would hold up the editor's publishing
 # (and seed_demo) for seconds per course, so the first download builds it.
-BUILD_MATERIAL_ON_PUBLISH = env_bool("BUILD_MATERIAL_ON_PUBLISH", bool(REDIS_URL))
+BUILD_MATERIAL_ON_PUBLISH = bool(REDIS_URL)
 # Public verification (page and JSON) per client address, in allauth's notation.
 CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")
 
