@@ -9,6 +9,7 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         # Connect the signal handlers.
         from lms import audit_receivers, receivers  # noqa: F401
+        from lms.editions import receivers as edition_receivers  # noqa: F401
 
         # Wagtail's exports and search boxes, the admin's listings included,
         # follow the same rules as ours.

@@ -1,4 +1,5 @@
-"""Course material for offline teaching: participant PDF, facilitator guide, ZIP."""
+"""Course material for offline teaching: participant PDF, facilitator guide, ZIP,
+and the page that follows their build."""
 
 from django.urls import path
 
@@ -21,5 +22,20 @@ urlpatterns = [
         "cursos/<int:course_id>/material.zip",
         material_views.material_zip,
         name="zip",
+    ),
+    path(
+        "cursos/<int:course_id>/material/",
+        material_views.progress,
+        name="progress",
+    ),
+    path(
+        "cursos/<int:course_id>/material/estado.json",
+        material_views.status,
+        name="status",
+    ),
+    path(
+        "cursos/<int:course_id>/material/preparar-de-nuevo",
+        material_views.start_again,
+        name="start_again",
     ),
 ]

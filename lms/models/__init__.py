@@ -1,6 +1,7 @@
 """Models of lms: learning, staff, requirements, trainers and cohorts."""
 
 from lms.accounts.models import Consent
+from lms.editions.models import MaterialEdition
 from lms.models.cohorts import (
     Attendance,
     Cohort,
@@ -76,6 +77,7 @@ __all__ = [
     "CompanyStatus",
     "ProofKind",
     "QuarterRelease",
+    "MaterialEdition",
     "Completion",
     "DueDateExtension",
     "ExtensionRequest",

@@ -345,6 +345,11 @@ CERTIFICATE_ISSUER = "Gobierno Regional de Cajamarca"
 # The issuer's signing keys stay out of the database and out of git; every key
 # in the folder stays published, so credentials survive a rotation.
 CERTIFICATE_KEYS_DIR = Path(env_str("CERTIFICATE_KEYS_DIR", str(BASE_DIR / "keys")))
+# A course's offline material is built in the background as soon as the course
+# or one of its pages is published, so the first download is instant. Without
+# Redis tasks run inline: building there would hold up the editor's publishing
+# (and seed_demo) for seconds per course, so the first download builds it.
+BUILD_MATERIAL_ON_PUBLISH = bool(REDIS_URL)
 # Public verification (page and JSON) per client address, in allauth's notation.
 CERTIFICATE_VERIFY_RATE_LIMIT = env_str("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m/ip")
 

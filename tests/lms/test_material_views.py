@@ -1,16 +1,23 @@
-"""Downloading a course's material: who may, what they get, and the admin links."""
+"""Downloading a course's material: who may, what they get, the page that
+follows its build, and the admin links."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
+from lms import materials
+from lms.editions import building
+from lms.editions.models import MaterialEdition
 from lms.wagtail_hooks.materials import material_buttons
 from tests.factories import CoursePageFactory, UserFactory, with_mfa
 
@@ -48,11 +55,36 @@ def superuser(db):
 
 
 @pytest.fixture
+def built(course):
+    """The course's material, built as the publishing of the course builds it."""
+    edition = building.edition_for(course=course, language="es")
+    building.start(edition=edition)
+    building.build_edition(edition)
+    return edition
+
+
+@pytest.fixture
+def ready(course):
+    """A current edition whose files are stand-ins: nothing is rendered."""
+    edition = MaterialEdition.objects.create(
+        course=course,
+        content_version=materials.publication_key(course),
+        language="es",
+        status=MaterialEdition.Status.DONE,
+        step=3,
+    )
+    for field in ["participant_pdf", "facilitator_pdf", "archive"]:
+        getattr(edition, field).save(field, ContentFile(field.encode()), save=False)
+    edition.save()
+    return edition
+
+
+@pytest.fixture
 def draft_course(catalogue):
     return CoursePageFactory(parent=catalogue, slug="borrador", live=False)
 
 
-def test_a_trainer_downloads_the_participant_edition(client, trainer, course):
+def test_a_trainer_downloads_the_participant_edition(client, trainer, course, built):
     client.force_login(trainer.person.user)
 
     response = client.get(url("materials:participant_pdf", course.pk))
@@ -67,7 +99,7 @@ def test_a_trainer_downloads_the_participant_edition(client, trainer, course):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_a_trainer_downloads_the_facilitator_guide(client, trainer, course):
+def test_a_trainer_downloads_the_facilitator_guide(client, trainer, course, built):
     client.force_login(trainer.person.user)
 
     response = client.get(url("materials:facilitator_pdf", course.pk))
@@ -80,7 +112,7 @@ def test_a_trainer_downloads_the_facilitator_guide(client, trainer, course):
     assert "private" in response["Cache-Control"]
 
 
-def test_a_trainer_downloads_the_zip(client, trainer, course):
+def test_a_trainer_downloads_the_zip(client, trainer, course, built):
     client.force_login(trainer.person.user)
 
     response = client.get(url("materials:zip", course.pk))
@@ -103,7 +135,7 @@ def test_a_trainer_downloads_the_zip(client, trainer, course):
 @pytest.mark.parametrize("name", VIEWS)
 @pytest.mark.parametrize("who", ["editor", "superuser"])
 def test_editors_of_the_course_download_its_material(
-    client, request, course, name, who
+    client, request, course, ready, name, who
 ):
     client.force_login(request.getfixturevalue(who))
 
@@ -146,7 +178,7 @@ def test_unpublished_courses_and_other_pages_are_not_found(
 
 
 def test_a_course_restricted_to_some_readers_is_for_its_editors_only(
-    client, trainer, editor, course
+    client, trainer, editor, course, ready
 ):
     PageViewRestriction.objects.create(
         page=course, restriction_type=PageViewRestriction.LOGIN
@@ -165,20 +197,220 @@ def test_the_material_is_not_changed_by_a_post(client, trainer, course):
     assert client.post(url("materials:participant_pdf", course.pk)).status_code == 405
 
 
-def test_a_second_download_is_served_from_the_cache(
-    client, trainer, course, django_assert_max_num_queries
+def test_a_current_edition_is_streamed_without_building_again(
+    client, trainer, course, built, monkeypatch, django_assert_max_num_queries
 ):
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(building, "build_edition", must_not_build)
+    monkeypatch.setattr(building, "queue_build", must_not_build)
     client.force_login(trainer.person.user)
-    address = url("materials:facilitator_pdf", course.pk)
-    first = b"".join(client.get(address).streaming_content)
 
     # Session, user, the staff check (two-factor), course, trainer check (the
-    # trainer courses, the certification), view restrictions (two) and the
-    # publication key: no lesson, image or question is read again.
-    with django_assert_max_num_queries(9):
-        again = b"".join(client.get(address).streaming_content)
+    # trainer courses, the certification), view restrictions (two), the
+    # publication key and the edition: no lesson, image or question is read.
+    with django_assert_max_num_queries(10):
+        response = client.get(url("materials:facilitator_pdf", course.pk))
+        streamed = b"".join(response.streaming_content)
 
-    assert again == first
+    with built.facilitator_pdf.open("rb") as stored:
+        assert streamed == stored.read()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The builds queued, none of them run."""
+    jobs = []
+    monkeypatch.setattr(
+        building, "build_material_edition", SimpleNamespace(enqueue=jobs.append)
+    )
+    return jobs
+
+
+def edition_of(course, **values) -> MaterialEdition:
+    """Return the course's current edition, in the state `values` give."""
+    return MaterialEdition.objects.create(
+        course=course,
+        content_version=materials.publication_key(course),
+        language="es",
+        **values,
+    )
+
+
+def test_a_download_asked_for_before_its_edition_leads_to_the_progress_page(
+    client, trainer, course, django_capture_on_commit_callbacks, queued
+):
+    """The page is sent first; its first look at the status starts the build."""
+    client.force_login(trainer.person.user)
+    progress_url = url("materials:progress", course.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url("materials:zip", course.pk))
+        page = client.get(response.url)
+
+    assert response.status_code == 302
+    assert response.url == progress_url
+    assert queued == []
+    html = page.content.decode()
+    assert "Preparando el material… en espera de su turno." in html
+    refresh = f'content="2; url={progress_url}?seguir=1"'
+    assert f'<noscript><meta http-equiv="refresh" {refresh}></noscript>' in html
+    assert "js/material_progress.js" in html
+    assert f'data-material-status="{url("materials:status", course.pk)}"' in html
+    assert "no-store" in page["Cache-Control"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        status = client.get(url("materials:status", course.pk)).json()
+        client.get(url("materials:status", course.pk))
+        client.get(f"{progress_url}?seguir=1")
+
+    edition = MaterialEdition.objects.get()
+    assert queued == [edition.pk]
+    assert status["message"] == "Preparando el material… en espera de su turno."
+
+
+def test_without_javascript_the_page_refresh_starts_the_build(
+    client, trainer, course, django_capture_on_commit_callbacks, queued
+):
+    client.force_login(trainer.person.user)
+    progress_url = url("materials:progress", course.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(progress_url)
+        assert queued == []
+        client.get(f"{progress_url}?seguir=1")
+
+    assert queued == [MaterialEdition.objects.get().pk]
+
+
+def test_the_progress_page_and_its_status_tell_the_step_being_built(
+    client, trainer, course
+):
+    edition_of(course, status=MaterialEdition.Status.RUNNING, step=2)
+    client.force_login(trainer.person.user)
+
+    html = client.get(url("materials:progress", course.pk)).content.decode()
+    status = client.get(url("materials:status", course.pk)).json()
+
+    message = "Preparando el material… paso 2 de 3 (guía del facilitador)."
+    assert message in html
+    assert '<progress max="3" value="2">' in html
+    assert url("materials:zip", course.pk) not in html
+    assert status == {
+        "ready": False,
+        "failed": False,
+        "step": 2,
+        "steps": 3,
+        "message": message,
+    }
+
+
+def test_a_ready_edition_turns_the_progress_page_into_the_links(
+    client, trainer, course, ready
+):
+    client.force_login(trainer.person.user)
+
+    html = client.get(url("materials:progress", course.pk)).content.decode()
+    status = client.get(url("materials:status", course.pk)).json()
+
+    assert "El material está listo." in html
+    for name in VIEWS:
+        assert f'href="{url(name, course.pk)}"' in html
+    assert "refresh" not in html and "material_progress.js" not in html
+    assert (status["ready"], status["failed"]) == (True, False)
+
+
+@pytest.mark.parametrize("name", ["materials:progress", "materials:status"])
+def test_the_progress_is_refused_to_a_learner(client, learner, course, name):
+    edition_of(course, status=MaterialEdition.Status.RUNNING, step=1)
+    client.force_login(learner)
+
+    assert client.get(url(name, course.pk)).status_code == 403
+    assert client.post(url("materials:start_again", course.pk)).status_code == 403
+
+
+def test_a_stored_file_is_refused_to_a_learner(client, learner, course, ready):
+    client.force_login(learner)
+
+    for name in VIEWS:
+        assert client.get(url(name, course.pk)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["materials:progress", "materials:status", "materials:start_again"]
+)
+def test_the_progress_sends_an_anonymous_visitor_to_log_in(client, course, name):
+    ask = client.post if name == "materials:start_again" else client.get
+    response = ask(url(name, course.pk))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert not MaterialEdition.objects.exists()
+
+
+def test_two_requests_arriving_together_start_one_build(
+    client, trainer, course, django_capture_on_commit_callbacks, monkeypatch, queued
+):
+    """Both looked before either wrote: the constraint lets one row in."""
+    real_get = QuerySet.get
+    missed = []
+
+    def get_before_the_other_wrote(self, *args, **kwargs):
+        if self.model is MaterialEdition and not missed:
+            # This request looks; the other looks, finds nothing and writes.
+            missed.append(True)
+            other = building.edition_for(course=course, language="es")
+            building.start(edition=other)
+            raise MaterialEdition.DoesNotExist
+        return real_get(self, *args, **kwargs)
+
+    client.force_login(trainer.person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        monkeypatch.setattr(QuerySet, "get", get_before_the_other_wrote)
+        response = client.get(url("materials:status", course.pk))
+
+    assert response.status_code == 200
+    assert MaterialEdition.objects.count() == 1
+    assert queued == [MaterialEdition.objects.get().pk]
+
+
+def test_a_failed_build_says_so_and_can_be_started_again(
+    client, trainer, course, django_capture_on_commit_callbacks, monkeypatch, queued
+):
+    edition = edition_of(course, status=MaterialEdition.Status.FAILED, error="boom")
+    client.force_login(trainer.person.user)
+
+    html = client.get(url("materials:progress", course.pk)).content.decode()
+    assert "No se pudo preparar el material." in html
+    assert "boom" not in html
+    assert "refresh" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url("materials:start_again", course.pk))
+        client.post(url("materials:start_again", course.pk))  # a second click
+
+    assert again.url == url("materials:progress", course.pk)
+    edition.refresh_from_db()
+    assert (edition.status, edition.step, edition.error) == ("pending", 0, "")
+    assert queued == [edition.pk]
+    html = client.get(again.url).content.decode()
+    assert "Preparando el material… en espera de su turno." in html
+
+
+def test_a_build_started_while_the_queue_is_down_fails_saying_so(
+    client, trainer, course, django_capture_on_commit_callbacks, queue_down
+):
+    client.force_login(trainer.person.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url("materials:status", course.pk))
+
+    status = client.get(url("materials:status", course.pk)).json()
+    assert (status["ready"], status["failed"]) == (False, True)
+    html = client.get(url("materials:progress", course.pk)).content.decode()
+    assert "No se pudo preparar el material." in html
+    assert "Volver a intentar" in html
+    assert MaterialEdition.objects.get().status == MaterialEdition.Status.FAILED
 
 
 def test_the_admin_shows_the_links_on_a_course(client, editor, course):

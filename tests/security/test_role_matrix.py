@@ -160,15 +160,25 @@ OWN_ROWS = [
     ),
     Row("attendance:paper", TRAINERS, ("cohort.pk",)),
     Row("attendance:paper", ANOTHER_TRAINERS, ("other_cohort.pk",), label="another's"),
-    # Offline material: certified trainers and the course's editors.
+    # Offline material: certified trainers and the course's editors. Nothing
+    # is built yet, so a download leads to the page that follows its build.
+    *(
+        Row(
+            f"materials:{name}",
+            expect(DENIED, anonymous=LOGIN, trainer=REDIRECT, admin=REDIRECT),
+            ("course.pk",),
+        )
+        for name in ("participant_pdf", "facilitator_pdf", "zip")
+    ),
     *(
         Row(
             f"materials:{name}",
             expect(DENIED, anonymous=LOGIN, trainer=OK, admin=OK),
             ("course.pk",),
         )
-        for name in ("participant_pdf", "facilitator_pdf", "zip")
+        for name in ("progress", "status")
     ),
+    Row("materials:start_again", expect(METHOD), ("course.pk",)),
     Row("trainers:list", PUBLIC),
     Row("trainers:listing", expect(NOT_FOUND, anonymous=LOGIN, trainer=OK)),
     # Transparency

@@ -1,0 +1,1 @@
+"""Offline course editions: the course's material, built ahead and stored."""
