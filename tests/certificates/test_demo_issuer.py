@@ -25,7 +25,7 @@ def citizen_course_dir(settings, tmp_path):
 
 
 def test_a_demo_certificate_is_signed_by_the_readmes_signatories(
-    citizen_course_dir, tmp_path
+    citizen_course_dir,
 ):
     call_command("seed_demo", courses_dir=citizen_course_dir)
 
