@@ -157,8 +157,9 @@ ROLES = [
         "integridad",
         [
             Shot("admin-inicio", "/admin/"),
-            Shot("intentos-adicionales", first_link("/admin/", r"/admin/[\w/-]*intent")),
-            Shot("empresas", first_link("/admin/", r"/admin/[\w/-]*empresa")),
+            Shot("intentos-adicionales", "/admin/intentos-adicionales/"),
+            Shot("empresas", "/admin/empresas/"),
+            Shot("formadores", "/admin/formadores/"),
         ],
     ),
     Role(
