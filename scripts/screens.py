@@ -108,6 +108,7 @@ ROLES = [
             Shot("curso", INDUCTION),
             Shot("leccion", first_lesson(INDUCTION)),
             Shot("mis-certificados", "/mis-certificados/"),
+            Shot("mi-cuenta", "/mi-cuenta/"),
         ],
     ),
     Role(
@@ -116,6 +117,7 @@ ROLES = [
         [
             Shot("mis-cursos", "/mis-cursos/"),
             Shot("mis-certificados", "/mis-certificados/"),
+            Shot("mi-cuenta", "/mi-cuenta/"),
         ],
     ),
     Role(
@@ -167,7 +169,14 @@ ROLES = [
         "editora",
         [
             Shot("admin-inicio", "/admin/"),
-            Shot("editor", first_link("/admin/pages/", r"/admin/pages/\d+/edit/$")),
+            # The induction course, found as an editor would, by the search.
+            Shot(
+                "editor",
+                first_link(
+                    "/admin/pages/search/?q=Módulo+de+Inducción+en+Integridad",
+                    r"/admin/pages/\d+/edit/$",
+                ),
+            ),
         ],
     ),
 ]
@@ -223,7 +232,10 @@ class SignIn:
 def shoot(page: Page, base: str, role: Role, shot: Shot, out: Path) -> list[Path]:
     """Open the shot's page, then save it at each width; return the files."""
     if isinstance(shot.go, str):
-        page.goto(base + shot.go)
+        response = page.goto(base + shot.go)
+        # A page missing or refused is reported, not photographed.
+        if response is not None and response.status >= 400:
+            raise LookupError(f"{shot.go} answered {response.status}")
     else:
         shot.go(page, base)
     page.wait_for_load_state("networkidle")
