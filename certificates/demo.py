@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from certificates.delivery import store_pdf
 from certificates.issuance import issue_certificate, issue_missing
-from certificates.models import Certificate, RevocationReason
+from certificates.models import Certificate, IssuerSettings, RevocationReason
 from certificates.revocation import revoke
 from courses.dates import add_months
 from courses.models import CoursePage
@@ -55,6 +59,60 @@ DEMO_CERTIFICATES = (
         "days:60",
     ),
 )
+
+
+ISSUER_FILES = Path(settings.BASE_DIR) / "fixtures" / "issuer"
+# The signatories of the README's certificate picture. Fictitious people; the
+# logo and signatures are drawn for the demo, no official emblem or real hand.
+DEMO_LOGO = (
+    "Logo del Gobierno Regional de Cajamarca (demo)",
+    "logo-gobierno-regional.svg",
+)
+DEMO_SIGNATORIES = (
+    ("Juan Carlos Ramírez Chávez", "Gobernador Regional", "firma-gobernador.svg"),
+    (
+        "María del Pilar Vásquez Cabrera",
+        "Jefa de la Oficina de Integridad Institucional",
+        "firma-integridad.svg",
+    ),
+)
+
+
+def demo_image(title: str, file_name: str):
+    """Return the demo image of that title, adding it to the library once."""
+    Image = get_image_model()
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        data = (ISSUER_FILES / file_name).read_bytes()
+        image = Image(title=title, file=ContentFile(data, name=file_name))
+        image.save()
+    return image
+
+
+def ensure_demo_issuer() -> IssuerSettings:
+    """Give the site's issuer the demo's logo and signatories, if it has none.
+
+    An issuer an editor already set up is left alone. Runs before the demo
+    issues certificates, which copy the issuer at issue.
+    """
+    issuer = IssuerSettings.for_site(Site.objects.get(is_default_site=True))
+    if issuer.logo_id or issuer.signatories:
+        return issuer
+    issuer.issuer_name = issuer.issuer_name or settings.CERTIFICATE_ISSUER
+    issuer.logo = demo_image(*DEMO_LOGO)
+    issuer.signatories = [
+        (
+            "signatory",
+            {
+                "name": name,
+                "post": post,
+                "signature": demo_image(f"Firma de {name} (demo)", file_name),
+            },
+        )
+        for name, post, file_name in DEMO_SIGNATORIES
+    ]
+    issuer.save()
+    return issuer
 
 
 def issue_date(course: CoursePage, rule: str, today: date) -> date:

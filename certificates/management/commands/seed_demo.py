@@ -11,7 +11,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.demo import ensure_demo_certificates, issue_staff_certificates
+from certificates.demo import (
+    ensure_demo_certificates,
+    ensure_demo_issuer,
+    issue_staff_certificates,
+)
 from lms import demo
 from lms.demo_cohorts import ensure_cohort_demo
 from lms.demo_staff import ensure_staff_demo
@@ -75,6 +79,7 @@ class Command(BaseCommand):
             catalogue = demo.ensure_catalogue()
             created = demo.ensure_courses(catalogue, courses)
             accounts = demo.ensure_accounts()
+            ensure_demo_issuer()
             staffing = ensure_staff_demo(
                 json.loads(ORGANISATIONS_FILE.read_text(encoding="utf-8")),
                 today=timezone.localdate(),
