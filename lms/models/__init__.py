@@ -47,8 +47,10 @@ from lms.models.staff import (
     StaffMember,
 )
 from lms.models.transparency import QuarterRelease
+from lms.staff.models import StaffImport
 
 __all__ = [
+    "StaffImport",
     "Attendance",
     "Cohort",
     "CohortMode",

@@ -11,3 +11,4 @@ from lms.wagtail_hooks import (  # noqa: F401
     staff,
     trainers,
 )
+from lms.staff import wagtail_hooks as staff_concern  # noqa: F401

@@ -1,0 +1,1 @@
+"""Staff records and HR's work on them (see ARCHITECTURE.md, "Inside lms/")."""
