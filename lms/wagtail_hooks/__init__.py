@@ -1,5 +1,6 @@
 """Wagtail hooks of lms, one module per area; importing them registers them."""
 
+from lms.staff import wagtail_hooks as staff_concern  # noqa: F401
 from lms.wagtail_hooks import (  # noqa: F401
     attempts,
     companies,
@@ -11,4 +12,3 @@ from lms.wagtail_hooks import (  # noqa: F401
     staff,
     trainers,
 )
-from lms.staff import wagtail_hooks as staff_concern  # noqa: F401

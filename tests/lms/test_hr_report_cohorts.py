@@ -106,7 +106,7 @@ def csv_rows(client, user, report: str, **params) -> list[list[str]]:
         reverse(f"lms_report_{report}"), {"export": "csv", **params}
     )
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -277,7 +277,7 @@ class TestQueries:
         client.force_login(hr_a)
         with django_assert_max_num_queries(EXPORT):
             response = client.get(reverse("lms_report_assignments"), {"export": "csv"})
-            lines = b"".join(response.streaming_content).decode().splitlines()
+            lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
         assert len(lines) == 1 + 3 + extra
 
     def test_completion_page(
