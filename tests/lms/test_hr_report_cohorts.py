@@ -277,7 +277,7 @@ class TestQueries:
         client.force_login(hr_a)
         with django_assert_max_num_queries(EXPORT):
             response = client.get(reverse("lms_report_assignments"), {"export": "csv"})
-            lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+            lines = b"".join(response.streaming_content).decode().splitlines()
         assert len(lines) == 1 + 3 + extra
 
     def test_completion_page(
