@@ -250,6 +250,7 @@ SET_BY_THE_CODE = {
     "lms.Company.proof_uploaded_at",
     "lms.Company.reviewed_at",
     "lms.ExtraAttempt.granted_at",
+    "lms.StaffImport.imported_at",
     "lms.QuarterRelease.quarter_start",
     "lms.QuarterRelease.quarter_end",
     "certificates.Certificate.issued_on",
