@@ -35,6 +35,7 @@ from lms.imports import ImportResult, import_staff
 from lms.middleware import limit_upload
 from lms.scopes import MANAGE_ROLES, Scope, scope_for
 from lms.spreadsheets import COLUMNS, EXTENSIONS, OPTIONAL_COLUMNS, STAFF_FILE
+from lms.staff import import_template
 
 MAX_UPLOAD_BYTES = STAFF_FILE.bytes
 STORAGE_DIR = "staff-imports"
@@ -166,8 +167,36 @@ def confirm(request: HttpRequest) -> HttpResponse:
     default_storage.delete(pending.storage_name)
     if result.errors:
         return _render(request, "upload", form=StaffImportForm(), result=result)
-    messages.success(request, _summary(result))
+    touched = reverse("lms_staff:index") + f"?imported_in={result.batch.pk}"
+    messages.success(
+        request,
+        _summary(result),
+        buttons=[messages.button(touched, _("See the people it touched"))],
+    )
     return redirect("lms_staff_import")
+
+
+# The template's two formats: (builder, content type).
+TEMPLATES = {
+    "csv": (import_template.template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        import_template.template_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@require_http_methods(["GET"])
+def template(request: HttpRequest, extension: str) -> HttpResponse:
+    """Download the staff file's template: its header and one example row."""
+    _importer_scope(request)
+    if extension not in TEMPLATES:
+        raise Http404
+    build, content_type = TEMPLATES[extension]
+    response = HttpResponse(build(), content_type=content_type)
+    filename = f"{import_template.FILENAME}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _manage_scope(request: HttpRequest) -> Scope:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.assignments import SyncResult, sync_assignments
-from lms.models import Organisation, Person, Regime, StaffMember, User
+from lms.models import Organisation, Person, Regime, StaffImport, StaffMember, User
 from lms.scopes import Scope, identity_error, unseen_record_error
 from lms.spreadsheets import (
     STAFF_FILE,
@@ -68,6 +68,8 @@ class ImportResult:
     plan: ImportPlan | None = None
     dry_run: bool = False
     assignments: SyncResult = field(default_factory=SyncResult)
+    # The record of an applied import, which lists the people it touched.
+    batch: StaffImport | None = None
 
     @property
     def created(self) -> int:
@@ -122,7 +124,9 @@ def import_staff(
             plan = plan_import(rows, scope=scope, today=today, full=full)
             if plan.errors:
                 return ImportResult(errors=plan.errors, plan=plan)
-            result = ImportResult(plan=plan, assignments=_apply(plan))
+            assignments, touched = _apply(plan)
+            result = ImportResult(plan=plan, assignments=assignments)
+            result.batch = _record(result, touched, filename=filename, full=full, by=by)
             _log(result, scope=scope, filename=filename, full=full, by=by)
     except IntegrityError:
         # Another import or edit wrote the same people meanwhile.
@@ -283,8 +287,11 @@ def _leavers(
 # Applying --------------------------------------------------------------------
 
 
-def _apply(plan: ImportPlan) -> SyncResult:
-    """Write the plan in bulk, then bring the affected staff's assignments in line."""
+def _apply(plan: ImportPlan) -> tuple[SyncResult, list[int]]:
+    """Write the plan in bulk, then bring the affected staff's assignments in line.
+
+    Return the assignments' changes and the ids of the staff written.
+    """
     new_people = [
         Person(
             document_type=row.document_type,
@@ -327,7 +334,32 @@ def _apply(plan: ImportPlan) -> SyncResult:
                 today=plan.today, staff=StaffMember.objects.filter(pk__in=chunk)
             )
         )
-    return result
+    return result, affected
+
+
+def _record(
+    result: ImportResult,
+    touched: list[int],
+    *,
+    filename: str,
+    full: bool,
+    by: User | None,
+) -> StaffImport:
+    """Keep the import and whom it touched, for the dashboard and the staff list."""
+    batch = StaffImport.objects.create(
+        imported_by=by,
+        filename=filename,
+        full=full,
+        created=result.created,
+        changed=result.changed,
+        left=result.left,
+    )
+    link = StaffImport.staff.through
+    link.objects.bulk_create(
+        [link(staffimport=batch, staffmember_id=pk) for pk in touched],
+        batch_size=WRITE_BATCH,
+    )
+    return batch
 
 
 def _log(

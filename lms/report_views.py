@@ -195,7 +195,7 @@ def person_columns(staff: str) -> list[Column]:
         ),
         Column("unit", label=_("Unit"), accessor=f"{staff}unit.name"),
         Column("post", label=_("Post"), accessor=f"{staff}post"),
-        Column("regime", label=_("Regime"), accessor=f"{staff}regime"),
+        Column("regime", label=_("Regime"), accessor=f"{staff}get_regime_display"),
     ]
 
 
@@ -304,6 +304,7 @@ class SpreadsheetReportView(ReportView):
     """A report exported as CSV (streamed) or XLSX, with the page's filters."""
 
     header_icon = "table"
+    results_template_name = "lms/admin/reports/results.html"
     export_fields: list[tuple[ExportField, str]] = []
 
     def dispatch(self, request, *args, **kwargs):

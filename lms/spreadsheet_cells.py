@@ -6,6 +6,10 @@ typed as `=HYPERLINK(...)` in a form would run on the computer of whoever
 opens an export. Every export writes its text cells through `safe_cell`,
 which does what OWASP advises: a leading apostrophe makes the cell text.
 Numbers are left alone, so a negative figure stays a number.
+
+Excel also reads a CSV as UTF-8 only when it starts with a byte-order mark;
+without one, "Cajamarca – Jaén" opens as "Cajamarca â€“ JaÃ©n". Every CSV
+export starts with `BOM`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def safe_cell(value: object) -> object:
@@ -37,7 +43,7 @@ class CsvWriter:
 
 
 def protect_wagtail_exports() -> None:
-    """Make every admin listing's CSV and XLSX export write safe cells.
+    """Make every admin export write safe cells, and its CSV open as UTF-8.
 
     Wagtail's reports and listings (the HR reports, the reach report, the
     site history, whose labels are names people typed) all export through
@@ -46,6 +52,8 @@ def protect_wagtail_exports() -> None:
     """
     preprocess = SpreadsheetExportMixin.preprocess_field_value
     heading = SpreadsheetExportMixin.get_heading
+    stream_csv = SpreadsheetExportMixin.stream_csv
+    csv_response = SpreadsheetExportMixin.write_csv_response
     if getattr(preprocess, "writes_safe_cells", False):
         return
 
@@ -55,6 +63,17 @@ def protect_wagtail_exports() -> None:
     def get_heading(self, queryset, field):
         return safe_cell(heading(self, queryset, field))
 
+    def stream_csv_for_excel(self, queryset):
+        yield BOM.encode("utf-8")
+        yield from stream_csv(self, queryset)
+
+    def write_csv_response(self, queryset):
+        response = csv_response(self, queryset)
+        response["Content-Type"] = CSV_CONTENT_TYPE
+        return response
+
     preprocess_field_value.writes_safe_cells = True
     SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
     SpreadsheetExportMixin.get_heading = get_heading
+    SpreadsheetExportMixin.stream_csv = stream_csv_for_excel
+    SpreadsheetExportMixin.write_csv_response = write_csv_response

@@ -33,6 +33,7 @@ from lms.models import (
     Organisation,
     OrganisationRole,
     Regime,
+    StaffImport,
     StaffMember,
     TrainingRequirement,
 )
@@ -157,6 +158,12 @@ def units_in_scope(request) -> QuerySet[Organisation]:
     return staff_policy.scope(request.user, ["view"]).organisations().order_by("path")
 
 
+def imports_in_scope(request) -> QuerySet[StaffImport]:
+    return StaffImport.objects.touching(
+        staff_policy.scope(request.user, ["view"]).staff()
+    )
+
+
 class StaffFilterSet(WagtailFilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Unit"),
@@ -174,10 +181,14 @@ class StaffFilterSet(WagtailFilterSet):
     is_senior_official = django_filters.BooleanFilter(
         label=gettext_lazy("Senior official")
     )
+    # After an import, its message links here: the people it touched.
+    imported_in = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Import"), queryset=imports_in_scope, field_name="imports"
+    )
 
     class Meta:
         model = StaffMember
-        fields = ["unit", "regime", "status", "is_senior_official"]
+        fields = ["unit", "regime", "status", "is_senior_official", "imported_in"]
 
     def filter_unit(self, queryset, name, unit: Organisation) -> QuerySet:
         return queryset.within(unit)

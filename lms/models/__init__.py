@@ -49,6 +49,7 @@ from lms.models.staff import (
     StaffMember,
 )
 from lms.models.transparency import QuarterRelease
+from lms.staff.models import StaffImport
 
 # Models of the concern folders, after the ones they build on.
 from lms.staff.models import (
@@ -58,6 +59,7 @@ from lms.staff.models import (
 )
 
 __all__ = [
+    "StaffImport",
     "Attendance",
     "Cohort",
     "CohortMode",

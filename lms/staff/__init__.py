@@ -1,5 +1,4 @@
-"""Staff: units, staff records, roles and scopes, requirements, assignments.
+"""Staff records and HR's work on them: extension requests, imports, the HR home.
 
-Only extension requests live here so far; the rest moves in from lms/ later
-(see ARCHITECTURE.md, "Inside lms/").
+The rest of staff moves in from lms/ later (see ARCHITECTURE.md, "Inside lms/").
 """

@@ -1,4 +1,5 @@
-"""Wagtail hooks: extension requests' admin URLs and their history entries.
+"""Wagtail hooks of staff: HR's home panel, the lms admin styles, extension
+requests' admin URLs and their history entries.
 
 The menu link sits in the Personnel group (lms.viewsets.PersonnelViewSetGroup).
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -17,6 +20,7 @@ from wagtail.log_actions import LogFormatter
 
 from lms.policies import cached_scope
 from lms.scopes import MANAGE_ROLES
+from lms.staff.dashboard import add_hr_dashboard
 from lms.staff.extension_requests import DENY_ACTION, REQUEST_ACTION
 from lms.staff.urls import admin_urlpatterns
 
@@ -68,3 +72,11 @@ def register_extension_request_log_actions(actions):
                 "requirement": log_entry.data.get("requirement", ""),
                 "reason": log_entry.data.get("reason", ""),
             }
+
+
+hooks.register("construct_homepage_panels", add_hr_dashboard)
+
+
+@hooks.register("insert_global_admin_css")
+def lms_admin_css() -> str:
+    return format_html('<link rel="stylesheet" href="{}">', static("lms/admin.css"))

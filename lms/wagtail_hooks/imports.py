@@ -21,6 +21,11 @@ def register_staff_import_urls():
             import_views.confirm,
             name="lms_staff_import_confirm",
         ),
+        path(
+            "personal/importar/plantilla.<str:extension>",
+            import_views.template,
+            name="lms_staff_import_template",
+        ),
     ]
 
 

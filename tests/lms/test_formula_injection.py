@@ -83,7 +83,7 @@ def exported(client, user, report: str, export_format: str, **params) -> list[li
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     if export_format == "csv":
-        return list(csv.reader(io.StringIO(content.decode())))
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     return [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -85,7 +85,7 @@ def csv_rows(client, user, report: str) -> list[list[str]]:
     client.force_login(user)
     response = client.get(reverse(f"lms_report_{report}"), {"export": "csv"})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 

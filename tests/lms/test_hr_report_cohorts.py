@@ -106,7 +106,7 @@ def csv_rows(client, user, report: str, **params) -> list[list[str]]:
         reverse(f"lms_report_{report}"), {"export": "csv", **params}
     )
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 

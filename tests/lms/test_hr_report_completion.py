@@ -143,7 +143,7 @@ class TestPage:
     def test_csv_export_gives_the_figures(self, client, known_set, hr_a):
         client.force_login(hr_a)
         response = client.get(reverse("lms_report_completion"), {"export": "csv"})
-        rows = list(csv.reader(io.StringIO(b"".join(response).decode())))
+        rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
         assert ["SGPE", known_set["a1"].name, "3", "2", "0", "1", "1", "67"] in rows
 
     def test_unit_filter_shows_that_subtree_only(self, client, known_set, hr_a):

@@ -186,7 +186,7 @@ def export(client, user, view: str, export_format: str) -> list[list]:
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     if export_format == "csv":
-        return list(csv.reader(io.StringIO(content.decode())))
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 

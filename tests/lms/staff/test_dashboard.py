@@ -1,0 +1,162 @@
+"""HR's landing page in the admin: their units' overdue people, new hires, imports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lms.assignments import sync_assignments
+from lms.models import StaffImport, StaffMember
+from tests.admin_helpers import signed_in
+from tests.factories import PersonFactory, StaffMemberFactory, UserFactory, with_mfa
+
+NOON_IN_LIMA = datetime(2026, 5, 4, 12, tzinfo=ZoneInfo("America/Lima"))
+HOME = "/admin/"
+
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def lima_noon():
+    with time_machine.travel(NOON_IN_LIMA, tick=False):
+        yield
+
+
+def hire(unit, name: str, hired_on: date, *, assign: bool = True) -> StaffMember:
+    first, last = name.split(" ", 1)
+    staff = StaffMemberFactory(
+        unit=unit,
+        hired_on=hired_on,
+        person=PersonFactory(first_names=first, last_names=last),
+    )
+    if assign:
+        sync_assignments(
+            today=NOON_IN_LIMA.date(), staff=StaffMember.objects.filter(pk=staff.pk)
+        )
+    return staff
+
+
+@pytest.fixture
+def people(units, induction):
+    """Late and on-time staff in unit A, a late one in unit B, a new hire unassigned."""
+    return {
+        "late": hire(units["a"], "Teodoro Tardío", date(2026, 3, 2)),
+        "fresh": hire(units["a1"], "Nora Nueva", date(2026, 4, 27)),
+        "late_b": hire(units["b"], "Bruno Ajeno", date(2026, 3, 2)),
+        "unassigned": hire(units["a1"], "Sin Asignar", date(2026, 4, 30), assign=False),
+        "unassigned_b": hire(units["b"], "Otro Sin", date(2026, 4, 30), assign=False),
+    }
+
+
+def panel(client) -> str:
+    response = client.get(HOME)
+    assert response.status_code == 200, response.get("Location")
+    html = response.content.decode()
+    start = html.find('id="hr-dashboard-section"')
+    return html[start:] if start >= 0 else ""
+
+
+def test_hr_sees_overdue_people_of_their_units_with_links(client, hr_a, people):
+    html = panel(signed_in(client, hr_a))
+    assert "Overdue training" in html
+    assert "Teodoro Tardío" in html
+    assert reverse("lms_staff_detail", args=[people["late"].pk]) in html
+    assert "Nora Nueva" not in html.split("New hires without training")[0]
+    assert "Bruno Ajeno" not in html  # unit B is another office's
+
+
+def test_hr_sees_new_hires_without_any_training(client, hr_a, people):
+    html = panel(signed_in(client, hr_a))
+    unassigned = html.split("New hires without training")[1].split("Last imports")[0]
+    assert "Sin Asignar" in unassigned
+    assert reverse("lms_staff_detail", args=[people["unassigned"].pk]) in unassigned
+    assert "Nora Nueva" not in unassigned  # her induction is assigned
+    assert "Otro Sin" not in unassigned
+
+
+def test_the_last_imports_link_to_the_people_they_touched_in_the_units(
+    client, hr_a, hr_b, people
+):
+    batch = StaffImport.objects.create(filename="planilla-mayo.csv", created=2)
+    batch.staff.add(people["late"], people["late_b"])
+    html = panel(signed_in(client, hr_a))
+    assert "planilla-mayo.csv" in html
+    assert f"{reverse('lms_staff:index')}?imported_in={batch.pk}" in html
+    assert "1 person of your units touched" in html
+    other = StaffImport.objects.create(filename="solo-b.csv")
+    other.staff.add(people["late_b"])
+    assert "solo-b.csv" not in panel(signed_in(client, hr_a))
+    assert "solo-b.csv" in panel(signed_in(client, hr_b))
+
+
+def test_the_dashboard_links_to_the_reports_and_offers_the_import(client, hr_a):
+    html = panel(signed_in(client, hr_a))
+    for name in ("overdue", "new_hires", "assignments", "completion"):
+        assert reverse(f"lms_report_{name}") in html
+    assert reverse("lms_staff_import") in html
+    assert reverse("lms_staff_import_template", args=["xlsx"]) in html
+
+
+def test_a_unit_head_sees_their_units_but_no_import(client, unit_head_a, people):
+    html = panel(signed_in(client, unit_head_a))
+    assert "Teodoro Tardío" in html and "Bruno Ajeno" not in html
+    assert reverse("lms_staff_import") not in html
+
+
+def test_the_integrity_officer_sees_every_unit(client, integrity_officer, people):
+    html = panel(signed_in(client, integrity_officer))
+    assert "Teodoro Tardío" in html and "Bruno Ajeno" in html
+
+
+def test_an_editor_without_units_gets_no_staff_panel(client, units):
+    editor = UserFactory(email="editora@example.pe")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    response = signed_in(client, with_mfa(editor)).get(HOME)
+    assert response.status_code == 200
+    assert 'id="hr-dashboard-section"' not in response.content.decode()
+
+
+def test_only_the_first_names_are_listed_and_the_rest_counted(
+    client, hr_a, units, induction
+):
+    for number in range(7):
+        hire(units["a"], f"Persona Tarde{number}", date(2026, 3, 2))
+    html = panel(signed_in(client, hr_a))
+    overdue = html.split("New hires without training")[0]
+    assert overdue.count(">Persona Tarde") == 5
+    assert "and 2 more: see the report" in overdue
+
+
+def test_the_dashboard_costs_the_same_queries_for_many_people(
+    client, hr_a, units, induction, django_assert_max_num_queries
+):
+    signed_in(client, hr_a)
+
+    def home_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(HOME).status_code == 200
+        return len(queries)
+
+    for number in range(6):
+        hire(units["a"], f"Persona Tarde{number}", date(2026, 3, 2))
+        hire(units["a1"], f"Persona Nueva{number}", date(2026, 4, 30), assign=False)
+    batch = StaffImport.objects.create(filename="uno.csv")
+    batch.staff.add(*StaffMember.objects.all())
+    few = home_queries()
+    for number in range(30):
+        hire(units["a"], f"Otra Tarde{number}", date(2026, 3, 2))
+        hire(units["a1"], f"Otra Nueva{number}", date(2026, 4, 30), assign=False)
+    for number in range(6):
+        StaffImport.objects.create(filename=f"{number}.csv").staff.add(
+            *StaffMember.objects.all()
+        )
+    assert "and 31 more" in panel(client)
+    with django_assert_max_num_queries(few):
+        assert client.get(HOME).status_code == 200
