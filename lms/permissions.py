@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
 
-from lms.models import OrganisationRole
+from lms.scopes import grants_of
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -20,7 +20,4 @@ class OrganisationRoleBackend(BaseBackend):
             return False
         # The kinds of role are kept on the user for the request: the admin
         # menus (lms.policies.roles_of) ask again on every page.
-        if not hasattr(user_obj, "_lms_roles"):
-            granted = OrganisationRole.objects.filter(user=user_obj)
-            user_obj._lms_roles = frozenset(granted.values_list("role", flat=True))
-        return bool(user_obj._lms_roles)
+        return bool(grants_of(user_obj))

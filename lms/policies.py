@@ -24,7 +24,7 @@ from lms.models import (
     TrainingRequirement,
     User,
 )
-from lms.scopes import Scope, scope_for
+from lms.scopes import Scope, grants_of, scope_for
 
 HR = Role.HR_OFFICER
 HEAD = Role.UNIT_HEAD
@@ -36,8 +36,7 @@ def roles_of(user: User) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_lms_roles"):
-        granted = OrganisationRole.objects.filter(user=user)
-        user._lms_roles = frozenset(granted.values_list("role", flat=True))
+        user._lms_roles = frozenset(role for role, _path in grants_of(user))
     return user._lms_roles
 
 
@@ -46,7 +45,8 @@ def cached_scope(user: User, roles: Iterable[str]) -> Scope:
     key = frozenset(roles)
     scopes = user.__dict__.setdefault("_lms_scopes", {})
     if key not in scopes:
-        scopes[key] = scope_for(user, key)
+        grants = grants_of(user) if user.is_authenticated else ()
+        scopes[key] = scope_for(user, key, grants)
     return scopes[key]
 
 

@@ -21,7 +21,6 @@ from itertools import groupby
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from courses.dates import add_days, start_of

@@ -94,14 +94,37 @@ class Scope:
         return Assignment.objects.filter(self.q("staff__unit__"))
 
 
-def scope_for(user: User, roles: Iterable[str] = READ_ROLES) -> Scope:
-    """Return what the user's roles (of the kinds given) let them reach."""
+def grants_of(user: User) -> tuple[tuple[str, str | None], ...]:
+    """Return the user's (role, unit path) pairs, read once per request.
+
+    The admin's menus, home panels and views each ask for roles or a scope;
+    one query answers them all.
+    """
+    if "_lms_grants" not in user.__dict__:
+        granted = OrganisationRole.objects.filter(user=user)
+        user._lms_grants = tuple(granted.values_list("role", "organisation__path"))
+    return user._lms_grants
+
+
+def scope_for(
+    user: User,
+    roles: Iterable[str] = READ_ROLES,
+    grants: Iterable[tuple[str, str | None]] | None = None,
+) -> Scope:
+    """Return what the user's roles (of the kinds given) let them reach.
+
+    `grants`, all of the user's (role, unit path) pairs when the caller has
+    read them already, spares the query.
+    """
     if not user.is_authenticated or not user.is_active:
         return Scope(False, ())
     if user.is_superuser:
         return Scope(True, ())
-    granted = OrganisationRole.objects.filter(user=user, role__in=list(roles))
-    return Scope.from_grants(granted.values_list("role", "organisation__path"))
+    roles = frozenset(roles)
+    if grants is None:
+        granted = OrganisationRole.objects.filter(user=user, role__in=list(roles))
+        grants = granted.values_list("role", "organisation__path")
+    return Scope.from_grants((role, path) for role, path in grants if role in roles)
 
 
 def managers_of(organisation: Organisation | None) -> QuerySet[User]:

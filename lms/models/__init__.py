@@ -1,7 +1,5 @@
 """Models of lms: learning, staff, requirements, trainers and cohorts."""
 
-from lms.accounts.models import Consent
-from lms.editions.models import MaterialEdition
 from lms.models.cohorts import (
     Attendance,
     Cohort,
@@ -49,13 +47,16 @@ from lms.models.staff import (
     StaffMember,
 )
 from lms.models.transparency import QuarterRelease
-from lms.staff.models import StaffImport
 
 # Models of the concern folders, after the ones they build on.
+# isort: split
+from lms.accounts.models import Consent
+from lms.editions.models import MaterialEdition
 from lms.staff.models import (
     ExtensionRequest,
     ExtensionRequestQuerySet,
     ExtensionRequestStatus,
+    StaffImport,
 )
 
 __all__ = [

@@ -64,7 +64,8 @@ def test_a_citizen_is_told_once_when_her_renewal_opens(
     [email] = run(WINDOW_OPENS, capture)
     assert email.to == ["ciudadana@example.pe"]
     assert email.subject == (
-        '[Integridad Cajamarca] Su certificado de "Inducción" vence el 09/03/2028: ya puede renovarlo'
+        "[Integridad Cajamarca] "
+        'Su certificado de "Inducción" vence el 09/03/2028: ya puede renovarlo'
     )
     assert email.body.startswith("Estimado(a) Lucía:")
     assert f"{SITE}/induccion/" in email.body
