@@ -100,10 +100,12 @@ def grants_of(user: User) -> tuple[tuple[str, str | None], ...]:
     The admin's menus, home panels and views each ask for roles or a scope;
     one query answers them all.
     """
-    if "_lms_grants" not in user.__dict__:
+    grants = getattr(user, "_lms_grants", None)
+    if grants is None:
         granted = OrganisationRole.objects.filter(user=user)
-        user._lms_grants = tuple(granted.values_list("role", "organisation__path"))
-    return user._lms_grants
+        grants = tuple(granted.values_list("role", "organisation__path"))
+        user._lms_grants = grants
+    return grants
 
 
 def scope_for(

@@ -253,7 +253,6 @@ SET_BY_THE_CODE = {
     "lms.ExtensionRequest.current_due_on",
     "lms.ExtensionRequest.requested_at",
     "lms.ExtensionRequest.answered_at",
-
     "lms.StaffImport.imported_at",
     "lms.QuarterRelease.quarter_start",
     "lms.QuarterRelease.quarter_end",
