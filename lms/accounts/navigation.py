@@ -1,14 +1,23 @@
-"""The site menu: which links each person sees, worked out once per request."""
+"""The site menu: which links each person sees.
+
+The person's roles are read in one query when they sign in and kept in the
+session, so pages cost no query for the menu; they are read again after
+MENU_MAX_AGE, so a role granted meanwhile (a company approved, a trainer
+certified) shows within minutes without signing in again.
+"""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from wagtail.views import serve as wagtail_serve
 
@@ -17,6 +26,8 @@ from lms.models import Company, OrganisationRole, TrainerCertification, User
 # "Mi cuenta" is served here; until that page exists the link falls back to
 # allauth's account pages (see my_account_url).
 MY_ACCOUNT_PATH = "/mi-cuenta/"
+MENU_SESSION_KEY = "lms_menu"
+MENU_MAX_AGE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,27 @@ def my_account_url() -> str:
     return MY_ACCOUNT_PATH
 
 
+def remember_menu(session: SessionBase, user: User, *, now: datetime) -> Menu:
+    """Read the person's menu and keep it in their session."""
+    menu = menu_for(user)
+    session[MENU_SESSION_KEY] = {"read_at": now.timestamp(), **asdict(menu)}
+    return menu
+
+
+def session_menu(request: HttpRequest, *, now: datetime) -> Menu:
+    """Return the menu kept in the session, read again if missing or old."""
+    if not request.user.is_authenticated:
+        return Menu()
+    kept = dict(request.session.get(MENU_SESSION_KEY) or {})
+    read_at = kept.pop("read_at", None)
+    if read_at is None or now.timestamp() - read_at > MENU_MAX_AGE.total_seconds():
+        return remember_menu(request.session, request.user, now=now)
+    return Menu(**kept)
+
+
 def navigation(request: HttpRequest) -> dict:
     """Context processor: the menu, read only by pages that show it."""
     return {
-        "menu": SimpleLazyObject(lambda: menu_for(request.user)),
+        "menu": SimpleLazyObject(lambda: session_menu(request, now=timezone.now())),
         "my_account_url": SimpleLazyObject(my_account_url),
     }

@@ -1,11 +1,16 @@
 """The site menu: public links for everyone, personal ones by the person's roles."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from lms.accounts.navigation import menu_for
+from lms.accounts.navigation import MENU_MAX_AGE, menu_for
 from lms.models import CompanyMember, Person, Role
 from tests.factories import (
     UserFactory,
@@ -16,6 +21,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+LIMA = ZoneInfo("America/Lima")
 
 PUBLIC = ["Cursos", "Verificar certificado", "Empresas", "Formadores", "Transparencia"]
 
@@ -99,6 +106,24 @@ def test_the_menu_costs_one_query_whatever_the_roles(
     with django_assert_num_queries(1):
         menu = menu_for(user)
     assert menu.trains and menu.administers and menu.company_ruc is None
+
+
+def test_pages_read_the_menu_from_the_session(client, trainer):
+    """The roles are read at sign-in: a page costs no query for the menu."""
+    client.force_login(trainer.person.user)
+    with CaptureQueriesContext(connection) as page:
+        assert "Mis grupos" in menu_of(client)
+    assert not [q for q in page.captured_queries if "company_ruc" in q["sql"]]
+
+
+def test_a_role_granted_after_sign_in_shows_within_minutes(client, learner):
+    signed_in = datetime(2026, 6, 1, 12, tzinfo=LIMA)
+    with time_machine.travel(signed_in, tick=False):
+        client.force_login(learner)
+        grant(learner, Role.INTEGRITY_OFFICER)
+        assert "Administración" not in menu_of(client)
+    with time_machine.travel(signed_in + MENU_MAX_AGE + timedelta(seconds=1)):
+        assert "Administración" in menu_of(client)
 
 
 def test_favicon_ico_leads_to_the_icon(client):
