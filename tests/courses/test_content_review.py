@@ -1,4 +1,4 @@
-"""Editors publish through "Revisión de contenidos", approved by the integrity office."""
+"""Editors publish through "Revisión de contenidos", approved by integrity officers."""
 
 import pytest
 from django.contrib.auth.models import Group
