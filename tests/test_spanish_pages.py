@@ -96,6 +96,11 @@ def english_words(page: str) -> set[str]:
     return (words & ENGLISH) - NOT_ENGLISH
 
 
+def english_texts(page: str) -> list[str]:
+    """Return the page's texts and labels that hold English words."""
+    return [text for text in visible_texts(page) if english_words(text)]
+
+
 def _sidebar(page: str) -> object:
     found = re.search(
         r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
@@ -130,7 +135,7 @@ def sidebar_links(page: str) -> list[str]:
     ]
 
 
-def crawl(client, start: list[str]) -> dict[str, set[str]]:
+def crawl(client, start: list[str]) -> dict[str, list[str]]:
     """Visit `start` and the admin's sidebar links; return each page's leaks."""
     leaks, queue, seen = {}, list(start), set()
     while queue:
@@ -143,7 +148,7 @@ def crawl(client, start: list[str]) -> dict[str, set[str]]:
             continue
         page = response.content.decode()
         queue.extend(sidebar_links(page))
-        if found := english_words(page):
+        if found := english_texts(page):
             leaks[url] = found
     return leaks
 
