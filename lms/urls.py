@@ -38,7 +38,7 @@ api_router.register_endpoint("pages", CatalogueAPIViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", FaviconView.as_view()),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # The admin signs in through allauth's form, with its second factor and
     # rate limits; its own form would be a way around both.
     path(
