@@ -28,9 +28,11 @@ PUBLIC = ["Cursos", "Verificar certificado", "Empresas", "Formadores", "Transpar
 
 
 def menu_of(client) -> list[str]:
-    """Return the texts of the main menu's links and buttons, in order."""
+    """Return the texts of the header's links and buttons, the menu's first."""
     html = client.get("/verificar/").content.decode()
-    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    header = re.search(r"<header.*?</header>", html, re.S).group(0)
+    nav = re.search(r'<nav class="site-nav".*?</nav>', header, re.S).group(0)
+    nav += re.search(r'<div class="header-actions">.*?</div>', header, re.S).group(0)
     return [
         text.strip()
         for text in re.findall(r"<(?:a|button)[^>]*>([^<]+)</(?:a|button)>", nav)
@@ -38,7 +40,7 @@ def menu_of(client) -> list[str]:
 
 
 def test_a_visitor_sees_the_public_links_and_how_to_sign_in(client):
-    assert menu_of(client) == [*PUBLIC, "Ingresar", "Crear cuenta"]
+    assert menu_of(client) == [*PUBLIC, "Ingresar", "Crear cuenta", "Menú"]
 
 
 def test_a_learner_sees_her_courses_certificates_and_account(learner_client):
@@ -48,6 +50,7 @@ def test_a_learner_sees_her_courses_certificates_and_account(learner_client):
         "Mis certificados",
         "Mi cuenta",
         "Salir",
+        "Menú",
     ]
 
 
