@@ -20,6 +20,7 @@ from wagtail.search import index
 from courses import quizzes
 from courses.blocks import LessonBodyBlock, QuestionBankBlock
 from courses.dates import MAX_PERIOD_MONTHS, add_months, last_day_counting
+from courses.search import with_plain_copies
 
 
 class Audience(models.TextChoices):
@@ -60,6 +61,7 @@ class CataloguePage(Page):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = with_plain_copies(Page.search_fields)
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
@@ -201,12 +203,14 @@ class CoursePage(Page):
         FieldPanel("cohort_attendance_percent"),
         FieldPanel("company_completions_required"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("learning_outcomes"),
-        index.FilterField("audience"),
-    ]
+    search_fields = with_plain_copies(
+        [
+            *Page.search_fields,
+            index.SearchField("summary"),
+            index.SearchField("learning_outcomes"),
+            index.FilterField("audience"),
+        ]
+    )
     # The question bank is left out on purpose: its answers must stay secret.
     api_fields = [
         APIField("audience"),
@@ -302,6 +306,7 @@ class ModulePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = with_plain_copies(Page.search_fields)
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
 
@@ -325,7 +330,7 @@ class LessonPage(Page):
         FieldPanel("minutes"),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = with_plain_copies([*Page.search_fields, index.SearchField("body")])
     api_fields = [APIField("summary"), APIField("minutes")]
     parent_page_types = ["courses.CoursePage", "courses.ModulePage"]
     subpage_types: list[str] = []

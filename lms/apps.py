@@ -13,9 +13,11 @@ class LmsConfig(AppConfig):
 
         # Wagtail's exports and search boxes, the admin's listings included,
         # follow the same rules as ours.
+        from lms.lib.sheet_names import name_wagtail_sheets
         from lms.search_terms import bound_admin_search, match_plain_text
         from lms.spreadsheet_cells import protect_wagtail_exports
 
         protect_wagtail_exports()
+        name_wagtail_sheets()
         bound_admin_search()
         match_plain_text()

@@ -101,6 +101,8 @@ ACCOUNTS = (
         "Silvia Judith",
         "Alcántara Mego",
         "Oficial de integridad (ve todas las unidades)",
+        # Approves what editors submit to "Revisión de contenidos".
+        "Oficina de integridad",
         dni="41876543",
     ),
     DemoAccount(
@@ -122,7 +124,7 @@ ACCOUNTS = (
         "Ana Lucía",
         "Cerna Ortiz",
         "Editora de cursos (admin Wagtail)",
-        "Editors",
+        "Editores",
         dni="43210987",
     ),
     DemoAccount(

@@ -7,6 +7,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from lms.accounts.navigation import remember_menu
 from lms.audit import audit
 from lms.invitations import link_on_confirmation
 from lms.models import User
@@ -23,6 +24,13 @@ def start_staff_session_clock(sender, request, user, **kwargs) -> None:
     """Put a staff session on the idle clock as it starts, not on first use."""
     if must_use_mfa(user):
         keep_staff_session_alive(request.session, now=timezone.now())
+
+
+@receiver(user_logged_in)
+def read_menu(sender, request, user, **kwargs) -> None:
+    """Read the person's roles for the site menu once, as they sign in."""
+    if request is not None:
+        remember_menu(request.session, user, now=timezone.now())
 
 
 @receiver(post_save, sender=User)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -25,11 +26,19 @@ class CatalogueAPIViewSet(PagesAPIViewSet):
     ]
 
 
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers and feed readers ask for without a link tag."""
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static_url("favicon.ico")
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", CatalogueAPIViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # The admin signs in through allauth's form, with its second factor and
     # rate limits; its own form would be a way around both.
     path(

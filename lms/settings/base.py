@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "lms.accounts.navigation.navigation",
             ],
         },
     },
@@ -232,7 +233,9 @@ DEFAULT_FROM_EMAIL = env_str(
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second holds Spanish for Wagtail's own strings that its catalogue lacks;
+# makemessages would drop them from the first, as they are not in our sources.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "America/Lima"
 USE_I18N = True

@@ -17,3 +17,15 @@ document.querySelectorAll("input.copy-link").forEach(function (input) {
     input.select();
   });
 });
+
+// Phones: the site menu folds behind a "Menú" button (see site.css).
+document.querySelectorAll(".menu-toggle").forEach(function (toggle) {
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  toggle.closest(".site-header").classList.add("menu-ready");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("open", open);
+  });
+});

@@ -27,7 +27,7 @@ def confirm_password(client):
 
 
 def editor_in_group():
-    group = Group.objects.create(name="Editores")
+    group = Group.objects.create(name="Editores de prueba")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     user = UserFactory(email="editora@example.pe")
     user.groups.add(group)

@@ -116,6 +116,7 @@ class Row:
 
 OWN_ROWS = [
     Row("healthz", PUBLIC),
+    Row("favicon", expect(REDIRECT)),
     # Learning
     Row("lms:my_courses", SIGNED_IN),
     # Anyone's own requests and pending training, none if they have none.

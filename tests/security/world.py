@@ -298,7 +298,7 @@ def build_world() -> World:
         image=Image.objects.create(title="Logo", file=get_test_image_file()),
         redirect=Redirect.objects.create(old_path="/antes", redirect_page=course),
         site=site,
-        group=Group.objects.get(name="Editors"),
+        group=Group.objects.get(name="Editores"),
         editing_session=EditingSession.objects.create(
             user=admin,
             content_type=course.content_type,

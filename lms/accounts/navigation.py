@@ -1,0 +1,112 @@
+"""The site menu: which links each person sees.
+
+The person's roles are read in one query when they sign in and kept in the
+session, so pages cost no query for the menu; they are read again after
+MENU_MAX_AGE, so a role granted meanwhile (a company approved, a trainer
+certified) shows within minutes without signing in again.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import Permission
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from wagtail.views import serve as wagtail_serve
+
+from lms.models import Company, OrganisationRole, TrainerCertification, User
+
+# "Mi cuenta" is served here; until that page exists the link falls back to
+# allauth's account pages (see my_account_url).
+MY_ACCOUNT_PATH = "/mi-cuenta/"
+MENU_SESSION_KEY = "lms_menu"
+MENU_MAX_AGE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The links a signed-in person sees besides everyone's."""
+
+    company_ruc: str | None = None
+    trains: bool = False
+    administers: bool = False
+
+
+def menu_for(user: User) -> Menu:
+    """Return the person's menu from one query, whatever their roles."""
+    if not user.is_authenticated:
+        return Menu()
+    person = OuterRef("pk")
+    admin_access = Permission.objects.filter(
+        Q(group__user=person) | Q(user=person),
+        codename="access_admin",
+        content_type__app_label="wagtailadmin",
+    )
+    companies = Company.objects.filter(
+        Q(representative__user=person) | Q(members__person__user=person)
+    ).order_by("status")  # an approved company before a pending request
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            company_ruc=Subquery(companies.values("ruc")[:1]),
+            # A lapsed certification still leads to the trainer's pages,
+            # which say how to renew it.
+            trains=Exists(
+                TrainerCertification.objects.active().filter(person__user=person)
+            ),
+            has_role=Exists(OrganisationRole.objects.filter(user=person)),
+            admin_access=Exists(admin_access),
+        )
+        .first()
+    ) or {}
+    return Menu(
+        company_ruc=row.get("company_ruc"),
+        trains=bool(row.get("trains")),
+        administers=user.is_superuser
+        or bool(row.get("has_role") or row.get("admin_access")),
+    )
+
+
+@functools.cache
+def my_account_url() -> str:
+    """Return "Mi cuenta"'s address, or allauth's account pages until it exists."""
+    try:
+        match = resolve(MY_ACCOUNT_PATH)
+    except Resolver404:
+        match = None
+    if match is None or match.func is wagtail_serve:
+        return reverse("account_change_password")
+    return MY_ACCOUNT_PATH
+
+
+def remember_menu(session: SessionBase, user: User, *, now: datetime) -> Menu:
+    """Read the person's menu and keep it in their session."""
+    menu = menu_for(user)
+    session[MENU_SESSION_KEY] = {"read_at": now.timestamp(), **asdict(menu)}
+    return menu
+
+
+def session_menu(request: HttpRequest, *, now: datetime) -> Menu:
+    """Return the menu kept in the session, read again if missing or old."""
+    if not request.user.is_authenticated:
+        return Menu()
+    kept = dict(request.session.get(MENU_SESSION_KEY) or {})
+    read_at = kept.pop("read_at", None)
+    if read_at is None or now.timestamp() - read_at > MENU_MAX_AGE.total_seconds():
+        return remember_menu(request.session, request.user, now=now)
+    return Menu(**kept)
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: the menu, read only by pages that show it."""
+    return {
+        "menu": SimpleLazyObject(lambda: session_menu(request, now=timezone.now())),
+        "my_account_url": SimpleLazyObject(my_account_url),
+    }
