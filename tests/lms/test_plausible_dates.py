@@ -254,6 +254,8 @@ SET_BY_THE_CODE = {
     "lms.ExtensionRequest.requested_at",
     "lms.ExtensionRequest.answered_at",
     "lms.StaffImport.imported_at",
+    "lms.Person.erased_at",
+    "lms.Consent.given_at",
     "lms.QuarterRelease.quarter_start",
     "lms.QuarterRelease.quarter_end",
     "certificates.Certificate.issued_on",

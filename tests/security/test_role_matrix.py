@@ -121,6 +121,13 @@ OWN_ROWS = [
     Row("lms:my_courses", SIGNED_IN),
     # Anyone's own requests and pending training, none if they have none.
     Row("lms:extension_requests", SIGNED_IN),
+    # Mi cuenta: each person's own data, and the public privacy notice.
+    Row("accounts:account", SIGNED_IN),
+    Row("accounts:data_json", SIGNED_IN),
+    Row("accounts:data_pdf", SIGNED_IN),
+    Row("accounts:erase", SIGNED_IN),
+    Row("accounts:erased", PUBLIC),
+    Row("accounts:privacy", PUBLIC),
     Row("lms:enrol", expect(METHOD), ("course.pk",)),
     Row("lms:assessment", LEARNERS, ("course.pk",)),
     Row("lms:complete_lesson", expect(METHOD), ("lesson.pk",)),
@@ -222,6 +229,11 @@ OWN_ROWS = [
     # Staff admin: HR officers within their units
     Row("lms_staff_import", HR_ONLY),
     Row("lms_staff_import_confirm", ADMIN_POST),
+    Row(
+        "lms_staff_import_template",
+        HR_ONLY,
+        path="/admin/personal/importar/plantilla.xlsx",
+    ),
     Row("lms_staff_invite", ADMIN_POST, ("staff_a.pk",)),
     Row("lms_staff_detail", UNIT_A, ("staff_a.pk",), label="unit A"),
     Row("lms_staff_detail", UNIT_B, ("staff_b.pk",), label="unit B"),
