@@ -56,10 +56,12 @@ def test_the_integrity_office_is_told_in_spanish_with_the_sites_name(
     submit(lessons[0], editor)
     [message] = [m for m in mail.outbox if officer.email in m.to]
     assert message.subject == (
-        "[Integridad Cajamarca] La página «Lección uno, revisada» espera "
-        "aprobación en «Aprobación de la oficina de integridad»"
+        "[Integridad Cajamarca] «Lección uno, revisada» espera su revisión"
     )
-    assert "Puede ver la vista previa de la página aquí:" in message.body
+    assert (
+        "espera su revisión en la etapa «Aprobación de la oficina de integridad»"
+        in (message.body)
+    )
 
 
 def test_approval_publishes_the_page_and_tells_the_editor(lessons, editor, officer):
@@ -71,9 +73,8 @@ def test_approval_publishes_the_page_and_tells_the_editor(lessons, editor, offic
     lesson.refresh_from_db()
     assert lesson.title == "Lección uno, revisada" and lesson.live
     [message] = [m for m in mail.outbox if editor.email in m.to]
-    assert message.subject.startswith("[Integridad Cajamarca] La página «Lección uno")
     assert (
-        "fue aprobada en «Revisión de contenidos» y está publicada" in message.subject
+        message.subject == "[Integridad Cajamarca] «Lección uno, revisada» fue aprobada"
     )
 
 

@@ -85,7 +85,7 @@ def follow_the_journey(browser, server_url: str, course) -> None:
     try:
         # Sign up from the catalogue.
         page.goto(home)
-        click_and_wait(page, f'.site-nav a[href="{reverse("account_signup")}"]')
+        click_and_wait(page, f'.site-header a[href="{reverse("account_signup")}"]')
         assert path_of(page) == reverse("account_signup")
         signup = page.locator(f'form[action="{reverse("account_signup")}"]')
         signup.locator('input[name="first_name"]').fill("Rosa Elena")

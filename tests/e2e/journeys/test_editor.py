@@ -61,7 +61,7 @@ def test_an_edit_is_reviewed_approved_and_published(
     ).to_be_visible()
     in_spanish(page)
     [notice] = [m for m in mail.outbox if officer.email in m.to]
-    assert notice.subject.startswith("[Integridad Cajamarca] La página")
+    assert notice.subject.endswith("» espera su revisión")
 
     # The integrity officer signs in with the second factor and sees it.
     page = open_page(chromium, live_server.url, viewport=DESKTOP)

@@ -143,7 +143,7 @@ def test_a_unit_head_asks_for_an_extension_and_hr_grants_it(
     # The unit head is told, and reads the new date on Rosa's page.
     told = [message for message in mail.outbox if message.to == [head.email]]
     assert [message.subject for message in told] == [
-        "Prórroga concedida: Inducción en integridad"
+        "[Integridad Cajamarca] Prórroga concedida: Inducción en integridad"
     ]
     desk.reload()
     expect(row).to_contain_text(shown(asked))
