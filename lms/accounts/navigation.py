@@ -8,7 +8,6 @@ certified) shows within minutes without signing in again.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -16,16 +15,11 @@ from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from wagtail.views import serve as wagtail_serve
 
 from lms.models import Company, OrganisationRole, TrainerCertification, User
 
-# "Mi cuenta" is served here; until that page exists the link falls back to
-# allauth's account pages (see my_account_url).
-MY_ACCOUNT_PATH = "/mi-cuenta/"
 MENU_SESSION_KEY = "lms_menu"
 MENU_MAX_AGE = timedelta(minutes=10)
 
@@ -74,18 +68,6 @@ def menu_for(user: User) -> Menu:
     )
 
 
-@functools.cache
-def my_account_url() -> str:
-    """Return "Mi cuenta"'s address, or allauth's account pages until it exists."""
-    try:
-        match = resolve(MY_ACCOUNT_PATH)
-    except Resolver404:
-        match = None
-    if match is None or match.func is wagtail_serve:
-        return reverse("account_change_password")
-    return MY_ACCOUNT_PATH
-
-
 def remember_menu(session: SessionBase, user: User, *, now: datetime) -> Menu:
     """Read the person's menu and keep it in their session."""
     menu = menu_for(user)
@@ -108,5 +90,4 @@ def navigation(request: HttpRequest) -> dict:
     """Context processor: the menu, read only by pages that show it."""
     return {
         "menu": SimpleLazyObject(lambda: session_menu(request, now=timezone.now())),
-        "my_account_url": SimpleLazyObject(my_account_url),
     }

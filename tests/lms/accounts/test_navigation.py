@@ -52,6 +52,10 @@ def test_a_learner_sees_her_courses_certificates_and_account(learner_client):
         "Salir",
         "Menú",
     ]
+    assert (
+        '<a href="/mi-cuenta/">Mi cuenta</a>'
+        in learner_client.get("/").content.decode()
+    )
 
 
 def test_a_company_representative_and_a_member_see_their_company(client, learner):
