@@ -54,7 +54,7 @@ def test_a_learner_sees_her_courses_certificates_and_account(learner_client):
     ]
     assert (
         '<a href="/mi-cuenta/">Mi cuenta</a>'
-        in learner_client.get("/").content.decode()
+        in learner_client.get("/verificar/").content.decode()
     )
 
 
