@@ -72,7 +72,7 @@ def test_an_edit_is_reviewed_approved_and_published(
     page.get_by_label("Código").fill(totp_code())
     page.get_by_role("button", name="Iniciar sesión").click()
     page.wait_for_url(live_server.url + reverse("wagtailadmin_home"))
-    review = page.locator("section", has_text="Esperando tu revisión")
+    review = page.locator("section", has_text="Esperando su revisión")
     expect(review.get_by_text(NEW_TITLE)).to_be_visible()
     in_spanish(page)
 
