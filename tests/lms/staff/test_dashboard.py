@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,18 +13,12 @@ from django.urls import reverse
 from lms.models import StaffImport, StaffMember
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, hire, with_mfa
+from tests.lms.staff.conftest import NOON_IN_LIMA
 
-NOON_IN_LIMA = datetime(2026, 5, 4, 12, tzinfo=ZoneInfo("America/Lima"))
 TODAY = NOON_IN_LIMA.date()
 HOME = "/admin/"
 
-pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def lima_noon():
-    with time_machine.travel(NOON_IN_LIMA, tick=False):
-        yield
+pytestmark = [pytest.mark.usefixtures("english", "lima_noon"), pytest.mark.django_db]
 
 
 @pytest.fixture
