@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 
 from courses.models import Audience
 from lms.learning import complete_lesson
-from lms.models import Enrolment, OrganisationKind, Province, Role
+from lms.models import Enrolment, OrganisationKind, Person, Province, Role
 from tests.factories import (
     CataloguePageFactory,
     CoursePageFactory,
@@ -108,6 +108,18 @@ def lessons(course):
 @pytest.fixture
 def learner(db):
     return UserFactory(first_name="Rosa", last_name="Quispe", email="rosa@example.pe")
+
+
+@pytest.fixture
+def person(learner) -> Person:
+    """The learner's identity (Rosa's DNI and names): the holder of the data and
+    certificates under test."""
+    return Person.objects.create(
+        user=learner,
+        document_number="42388604",
+        first_names="Rosa Elena",
+        last_names="Quispe Huamán",
+    )
 
 
 @pytest.fixture

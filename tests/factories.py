@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
 from lms import assessment
+from lms.assignments import sync_assignments
 from lms.demo import current_totp_code
 from lms.learning import complete_lesson
 from lms.models import (
@@ -39,6 +40,17 @@ from lms.models import (
 )
 
 PASSWORD = "una-clave-segura-123"
+# What Rosa types into the sign-up form, consent given.
+SIGNUP = {
+    "first_name": "Rosa Elena",
+    "last_name": "Quispe Huamán",
+    "document_type": "1",
+    "document_number": "42388604",
+    "email": "rosa.quispe@example.pe",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+    "privacy_consent": "on",
+}
 
 
 def block_id() -> str:
@@ -250,6 +262,28 @@ class TrainingRequirementFactory(factory.django.DjangoModelFactory):
     due_days = 30
     recertify_months = 24
     applies_from = date(2026, 1, 1)
+
+
+def hire(
+    unit: Organisation,
+    first_names: str,
+    last_names: str,
+    hired_on: date,
+    *,
+    assigned_on: date | None,
+) -> StaffMember:
+    """Return a staff member of `unit` hired on `hired_on`, their training
+    assigned as the nightly run would on `assigned_on`; None: not yet run."""
+    staff = StaffMemberFactory(
+        unit=unit,
+        hired_on=hired_on,
+        person=PersonFactory(first_names=first_names, last_names=last_names),
+    )
+    if assigned_on is not None:
+        sync_assignments(
+            today=assigned_on, staff=StaffMember.objects.filter(pk=staff.pk)
+        )
+    return staff
 
 
 def failed_then_open_attempt(enrolment: Enrolment, *, now: datetime):

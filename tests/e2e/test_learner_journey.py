@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,11 +24,17 @@ from playwright.sync_api import expect
 
 from certificates.models import Certificate
 from courses.models import Audience
-from lms.models import Attempt, Completion, LessonProgress, User
+from lms.models import Completion, LessonProgress, User
 from tests.e2e.conftest import TIMEOUT_MS, open_page
+from tests.e2e.steps import (
+    ARTIFACTS,
+    click_and_wait,
+    fill_in_the_sign_up,
+    pass_the_assessment,
+    path_of,
+    read_every_lesson,
+)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "Transparencia-Cajamarca-2025"
 LIMA = ZoneInfo("America/Lima")
 
 pytestmark = [
@@ -39,16 +44,6 @@ pytestmark = [
     # the default site) should an earlier transactional test have flushed them.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
-
-
-def click_and_wait(page, selector: str) -> None:
-    """Click a link or submit button and wait until the next page has loaded."""
-    with page.expect_navigation():
-        page.locator(selector).click()
 
 
 def test_a_visitor_signs_up_reads_a_course_and_passes_its_assessment(
@@ -88,12 +83,7 @@ def follow_the_journey(browser, server_url: str, course) -> None:
         click_and_wait(page, f'.site-header a[href="{reverse("account_signup")}"]')
         assert path_of(page) == reverse("account_signup")
         signup = page.locator(f'form[action="{reverse("account_signup")}"]')
-        signup.locator('input[name="first_name"]').fill("Rosa Elena")
-        signup.locator('input[name="last_name"]').fill("Quispe Chávez")
-        signup.locator('input[name="document_number"]').fill("42388604")
-        signup.locator('input[name="email"]').fill("rosa.quispe@example.pe")
-        signup.locator('input[name="password1"]').fill(PASSWORD)
-        signup.locator('input[name="password2"]').fill(PASSWORD)
+        fill_in_the_sign_up(signup)
         signup.locator('input[name="privacy_consent"]').check()
         with page.expect_navigation():
             signup.locator('button[type="submit"]').click()
@@ -123,34 +113,13 @@ def follow_the_journey(browser, server_url: str, course) -> None:
         click_and_wait(page, 'form[action$="/inscribirse/"] button[type="submit"]')
 
         # Read every lesson until the course hands over to the assessment.
-        assessment_path = reverse("lms:assessment", args=[course.pk])
-        lessons_read = 0
-        while path_of(page) != assessment_path:
-            assert lessons_read < lesson_count, f"still reading at {page.url}"
-            click_and_wait(page, 'form[action*="/completar/"] button[type="submit"]')
-            lessons_read += 1
-        assert lessons_read == lesson_count
+        assert read_every_lesson(page, course) == lesson_count
         assert (
             LessonProgress.objects.filter(enrolment__user=user).count() == lesson_count
         )
 
         # Start the assessment and answer every question right.
-        click_and_wait(
-            page, 'main form[method="post"]:not([action]) button[type="submit"]'
-        )
-        attempt = Attempt.objects.filter(enrolment__user=user).latest("pk")
-        assert path_of(page) == reverse("lms:attempt", args=[attempt.pk])
-        quiz = page.locator("form.quiz")
-        for question in attempt.drawn_questions():
-            for option in question.options:
-                if option.correct:
-                    quiz.locator(
-                        f'input[name="q-{question.id}"][value="{option.id}"]'
-                    ).check()
-        with page.expect_navigation():
-            quiz.locator('button[type="submit"]').click()
-        assert path_of(page) == reverse("lms:attempt_result", args=[attempt.pk])
-        expect(page.locator(".result .score")).to_have_text("100%")
+        pass_the_assessment(page, user)
         completion = Completion.objects.get(enrolment__user=user)
         assert completion.score == 100
 

@@ -6,20 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from lms.models import Person, User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SIGNUP
 
 pytestmark = pytest.mark.django_db
-
-SIGNUP = {
-    "first_name": "Rosa Elena",
-    "last_name": "Quispe Huamán",
-    "document_type": "1",
-    "document_number": "42388604",
-    "email": "rosa.quispe@example.pe",
-    "password1": PASSWORD,
-    "password2": PASSWORD,
-    "privacy_consent": "on",
-}
 
 
 def confirmation_link(message) -> str:

@@ -45,22 +45,6 @@ def frozen_today():
 
 
 @pytest.fixture
-def member_a(units):
-    person = PersonFactory(
-        document_number="42388604", first_names="Rosa Elena", last_names="Quispe"
-    )
-    return StaffMemberFactory(person=person, unit=units["a1"], post="Analista")
-
-
-@pytest.fixture
-def member_b(units):
-    person = PersonFactory(
-        document_number="10117410", first_names="Pedro", last_names="Chávez"
-    )
-    return StaffMemberFactory(person=person, unit=units["b"])
-
-
-@pytest.fixture
 def open_assignment(member_a, induction) -> Assignment:
     sync_assignments(today=TODAY)
     return Assignment.objects.get(staff=member_a)

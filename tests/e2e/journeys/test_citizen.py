@@ -22,10 +22,17 @@ from courses.models import Audience
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
 from lms.models import Completion, Consent, Person, User
 from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, open_page
+from tests.e2e.steps import (
+    ARTIFACTS,
+    click_and_wait,
+    fill_in_the_sign_up,
+    fits_the_screen,
+    pass_the_assessment,
+    path_of,
+    read_every_lesson,
+)
 from tests.e2e.test_accessibility import violations_on
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PASSWORD = "Transparencia-Cajamarca-2025"
 PHONE = {"width": 375, "height": 812}
 
 pytestmark = [
@@ -33,22 +40,6 @@ pytestmark = [
     # The live server runs in another thread, so the data must be committed.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
-
-
-def click_and_wait(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).click()
-
-
-def fits_the_screen(page) -> bool:
-    """Whether the page needs no sideways scrolling."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
@@ -84,12 +75,7 @@ def follow_the_journey(page, server_url: str, course, width: int) -> None:
     expect(signup.locator(f'a[href="{reverse("accounts:privacy")}"]')).to_contain_text(
         "aviso de privacidad"
     )
-    signup.locator('input[name="first_name"]').fill("Rosa Elena")
-    signup.locator('input[name="last_name"]').fill("Quispe Chávez")
-    signup.locator('input[name="document_number"]').fill("42388604")
-    signup.locator('input[name="email"]').fill("rosa.quispe@example.pe")
-    signup.locator('input[name="password1"]').fill(PASSWORD)
-    signup.locator('input[name="password2"]').fill(PASSWORD)
+    fill_in_the_sign_up(signup)
     expect(signup).to_contain_text("Ciudadana por la Integridad")
     signup.locator('input[name="title_form"][value="feminine"]').check()
     signup.locator('input[name="privacy_consent"]').check()
@@ -112,19 +98,8 @@ def follow_the_journey(page, server_url: str, course, width: int) -> None:
     # She enrols, reads every lesson and passes the assessment.
     page.goto(server_url + course.url)
     click_and_wait(page, 'form[action$="/inscribirse/"] button[type="submit"]')
-    assessment_path = reverse("lms:assessment", args=[course.pk])
-    for _lesson in range(course.lessons().count()):
-        click_and_wait(page, 'form[action*="/completar/"] button[type="submit"]')
-    assert path_of(page) == assessment_path
-    click_and_wait(page, 'main form[method="post"]:not([action]) button[type="submit"]')
-    quiz = page.locator("form.quiz")
-    attempt = user.enrolments.get().attempts.get()
-    for question in attempt.drawn_questions():
-        for option_id in question.correct_ids():
-            quiz.locator(f'input[name="q-{question.id}"][value="{option_id}"]').check()
-    with page.expect_navigation():
-        quiz.locator('button[type="submit"]').click()
-    expect(page.locator(".result .score")).to_have_text("100%")
+    assert read_every_lesson(page, course) == course.lessons().count()
+    pass_the_assessment(page, user)
     assert Completion.objects.filter(enrolment__user=user).exists()
 
     # Her certificate reads in the feminine, as she chose.

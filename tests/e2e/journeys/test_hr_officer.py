@@ -14,10 +14,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from lms.assignments import sync_assignments
-from lms.models import StaffMember
 from tests.e2e.conftest import DESKTOP, open_page
-from tests.factories import PersonFactory, StaffMemberFactory
+from tests.factories import hire
 
 NOON_IN_LIMA = datetime(2026, 5, 4, 12, tzinfo=ZoneInfo("America/Lima"))
 PHONE = {"width": 375, "height": 740}
@@ -36,19 +34,6 @@ pytestmark = [
 ]
 
 
-def hire(unit, first: str, last: str, hired_on: date, *, assign: bool = True):
-    staff = StaffMemberFactory(
-        unit=unit,
-        hired_on=hired_on,
-        person=PersonFactory(first_names=first, last_names=last),
-    )
-    if assign:
-        sync_assignments(
-            today=NOON_IN_LIMA.date(), staff=StaffMember.objects.filter(pk=staff.pk)
-        )
-    return staff
-
-
 def fits(page, viewport: dict) -> None:
     """Assert nothing sticks out of the screen sideways."""
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -60,9 +45,12 @@ def test_an_hr_officer_checks_imports_reports_and_exports(
     live_server, chromium, units, induction, hr_a, viewport
 ):
     with time_machine.travel(NOON_IN_LIMA, tick=True):
-        hire(units["a"], "Teodoro", "Tardío Mego", date(2026, 3, 2))
-        hire(units["a1"], "Sonia", "Sinasignar Ruiz", date(2026, 4, 30), assign=False)
-        hire(units["b"], "Bruno", "Ajeno Paz", date(2026, 3, 2))
+        today = NOON_IN_LIMA.date()
+        hire(units["a"], "Teodoro", "Tardío Mego", date(2026, 3, 2), assigned_on=today)
+        hire(
+            units["a1"], "Sonia", "Sinasignar Ruiz", date(2026, 4, 30), assigned_on=None
+        )
+        hire(units["b"], "Bruno", "Ajeno Paz", date(2026, 3, 2), assigned_on=today)
         home = live_server.url + "/admin/"
         page = open_page(
             chromium,

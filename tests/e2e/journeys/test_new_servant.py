@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -22,8 +20,14 @@ from playwright.sync_api import expect
 from certificates.models import Certificate
 from courses.models import CoursePage
 from lms.assignments import sync_assignments
-from lms.models import Attempt
 from tests.e2e.conftest import TIMEOUT_MS, open_page
+from tests.e2e.steps import (
+    ARTIFACTS,
+    fits_the_screen,
+    pass_the_assessment,
+    path_of,
+    read_every_lesson,
+)
 from tests.factories import (
     PASSWORD,
     PersonFactory,
@@ -31,8 +35,6 @@ from tests.factories import (
     TrainingRequirementFactory,
     UserFactory,
 )
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,22 +46,6 @@ WIDTHS = {
     "escritorio": {"width": 1280, "height": 900},
     "movil": {"width": 375, "height": 812},
 }
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
-
-
-def click_and_wait(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).click()
-
-
-def fits_the_width(page) -> bool:
-    """Say whether the page scrolls sideways: nothing may be wider than the screen."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 @pytest.fixture
@@ -113,7 +99,7 @@ def test_a_new_servant_sees_her_induction_completes_it_and_gets_her_certificate(
         )
         expect(page.locator(".obligations h2")).to_have_text("Lo que debe completar")
         expect(page.locator("main")).not_to_contain_text("Aún no está inscrito")
-        assert fits_the_width(page)
+        assert fits_the_screen(page)
         page.screenshot(
             path=str(ARTIFACTS / f"servidora-mis-cursos-{width}.png"), full_page=True
         )
@@ -123,33 +109,13 @@ def test_a_new_servant_sees_her_induction_completes_it_and_gets_her_certificate(
         expect(start).to_have_text("Empezar el curso")
         with page.expect_navigation():
             start.click()
-        assessment_path = reverse("lms:assessment", args=[course.pk])
-        lesson_count = course.lessons().count()
-        read = 0
-        while path_of(page) != assessment_path:
-            assert read < lesson_count, f"still reading at {page.url}"
-            click_and_wait(page, 'form[action*="/completar/"] button[type="submit"]')
-            read += 1
+        read_every_lesson(page, course)
 
         # She passes the assessment.
-        click_and_wait(
-            page, 'main form[method="post"]:not([action]) button[type="submit"]'
-        )
-        attempt = Attempt.objects.filter(enrolment__user=user).latest("pk")
-        quiz = page.locator("form.quiz")
-        for question in attempt.drawn_questions():
-            for option in question.options:
-                if option.correct:
-                    quiz.locator(
-                        f'input[name="q-{question.id}"][value="{option.id}"]'
-                    ).check()
-        with page.expect_navigation():
-            quiz.locator('button[type="submit"]').click()
-        assert path_of(page) == reverse("lms:attempt_result", args=[attempt.pk])
-        expect(page.locator(".result .score")).to_have_text("100%")
+        pass_the_assessment(page, user)
         see = page.locator("a.see-certificate")
         expect(see).to_have_text("Ver mi certificado")
-        assert fits_the_width(page)
+        assert fits_the_screen(page)
         page.screenshot(
             path=str(ARTIFACTS / f"servidora-resultado-{width}.png"), full_page=True
         )
@@ -165,7 +131,7 @@ def test_a_new_servant_sees_her_induction_completes_it_and_gets_her_certificate(
             f"Vigente · vence el {certificate.expires_on.strftime('%d/%m/%Y')}"
         )
         expect(card).to_contain_text(certificate.code)
-        assert fits_the_width(page)
+        assert fits_the_screen(page)
         page.screenshot(
             path=str(ARTIFACTS / f"servidora-certificados-{width}.png"),
             full_page=True,

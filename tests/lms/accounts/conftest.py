@@ -19,16 +19,6 @@ def at_noon():
         yield NOON
 
 
-@pytest.fixture
-def person(learner) -> Person:
-    return Person.objects.create(
-        user=learner,
-        document_number="42388604",
-        first_names="Rosa Elena",
-        last_names="Quispe Huamán",
-    )
-
-
 def failed_attempt(enrolment: Enrolment, *, now: datetime) -> Attempt:
     """An attempt scored 40 %, taken before the one that passed."""
     return Attempt.objects.create(

@@ -3,21 +3,10 @@ from django.urls import reverse
 
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
 from lms.models import Consent, Person, User
-from tests.factories import PASSWORD
+from tests.factories import SIGNUP
 from tests.lms.accounts.conftest import NOON
 
 pytestmark = pytest.mark.django_db
-
-SIGNUP = {
-    "first_name": "Rosa Elena",
-    "last_name": "Quispe Huamán",
-    "document_type": "1",
-    "document_number": "42388604",
-    "email": "rosa.quispe@example.pe",
-    "password1": PASSWORD,
-    "password2": PASSWORD,
-    "privacy_consent": "on",
-}
 
 
 def test_signing_up_records_the_consent_with_its_date_and_version(client, at_noon):

@@ -2,56 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lms.assignments import sync_assignments
 from lms.models import StaffImport, StaffMember
 from tests.admin_helpers import signed_in
-from tests.factories import PersonFactory, StaffMemberFactory, UserFactory, with_mfa
+from tests.factories import UserFactory, hire, with_mfa
+from tests.lms.staff.conftest import NOON_IN_LIMA
 
-NOON_IN_LIMA = datetime(2026, 5, 4, 12, tzinfo=ZoneInfo("America/Lima"))
+TODAY = NOON_IN_LIMA.date()
 HOME = "/admin/"
 
-pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def lima_noon():
-    with time_machine.travel(NOON_IN_LIMA, tick=False):
-        yield
-
-
-def hire(unit, name: str, hired_on: date, *, assign: bool = True) -> StaffMember:
-    first, last = name.split(" ", 1)
-    staff = StaffMemberFactory(
-        unit=unit,
-        hired_on=hired_on,
-        person=PersonFactory(first_names=first, last_names=last),
-    )
-    if assign:
-        sync_assignments(
-            today=NOON_IN_LIMA.date(), staff=StaffMember.objects.filter(pk=staff.pk)
-        )
-    return staff
+pytestmark = [pytest.mark.usefixtures("english", "lima_noon"), pytest.mark.django_db]
 
 
 @pytest.fixture
 def people(units, induction):
     """Late and on-time staff in unit A, a late one in unit B, a new hire unassigned."""
     return {
-        "late": hire(units["a"], "Teodoro Tardío", date(2026, 3, 2)),
-        "fresh": hire(units["a1"], "Nora Nueva", date(2026, 4, 27)),
-        "late_b": hire(units["b"], "Bruno Ajeno", date(2026, 3, 2)),
-        "unassigned": hire(units["a1"], "Sin Asignar", date(2026, 4, 30), assign=False),
-        "unassigned_b": hire(units["b"], "Otro Sin", date(2026, 4, 30), assign=False),
+        "late": hire(
+            units["a"], "Teodoro", "Tardío", date(2026, 3, 2), assigned_on=TODAY
+        ),
+        "fresh": hire(
+            units["a1"], "Nora", "Nueva", date(2026, 4, 27), assigned_on=TODAY
+        ),
+        "late_b": hire(
+            units["b"], "Bruno", "Ajeno", date(2026, 3, 2), assigned_on=TODAY
+        ),
+        "unassigned": hire(
+            units["a1"], "Sin", "Asignar", date(2026, 4, 30), assigned_on=None
+        ),
+        "unassigned_b": hire(
+            units["b"], "Otro", "Sin", date(2026, 4, 30), assigned_on=None
+        ),
     }
 
 
@@ -127,7 +115,9 @@ def test_only_the_first_names_are_listed_and_the_rest_counted(
     client, hr_a, units, induction
 ):
     for number in range(7):
-        hire(units["a"], f"Persona Tarde{number}", date(2026, 3, 2))
+        hire(
+            units["a"], "Persona", f"Tarde{number}", date(2026, 3, 2), assigned_on=TODAY
+        )
     html = panel(signed_in(client, hr_a))
     overdue = html.split("New hires without training")[0]
     assert overdue.count(">Persona Tarde") == 5
@@ -145,14 +135,22 @@ def test_the_dashboard_costs_the_same_queries_for_many_people(
         return len(queries)
 
     for number in range(6):
-        hire(units["a"], f"Persona Tarde{number}", date(2026, 3, 2))
-        hire(units["a1"], f"Persona Nueva{number}", date(2026, 4, 30), assign=False)
+        hire(
+            units["a"], "Persona", f"Tarde{number}", date(2026, 3, 2), assigned_on=TODAY
+        )
+        hire(
+            units["a1"],
+            "Persona",
+            f"Nueva{number}",
+            date(2026, 4, 30),
+            assigned_on=None,
+        )
     batch = StaffImport.objects.create(filename="uno.csv")
     batch.staff.add(*StaffMember.objects.all())
     few = home_queries()
     for number in range(30):
-        hire(units["a"], f"Otra Tarde{number}", date(2026, 3, 2))
-        hire(units["a1"], f"Otra Nueva{number}", date(2026, 4, 30), assign=False)
+        hire(units["a"], "Otra", f"Tarde{number}", date(2026, 3, 2), assigned_on=TODAY)
+        hire(units["a1"], "Otra", f"Nueva{number}", date(2026, 4, 30), assigned_on=None)
     for number in range(6):
         StaffImport.objects.create(filename=f"{number}.csv").staff.add(
             *StaffMember.objects.all()

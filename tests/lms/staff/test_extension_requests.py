@@ -33,7 +33,6 @@ from lms.staff.extension_requests import (
 from lms.viewsets import PersonnelViewSetGroup
 from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import (
-    PersonFactory,
     StaffMemberFactory,
     TrainingRequirementFactory,
     UserFactory,
@@ -54,18 +53,19 @@ def frozen_today():
 
 
 @pytest.fixture
-def rosa(units):
-    """A staff member of A1 (under A) with an account."""
-    user = UserFactory(email="rosa.quispe@example.pe", first_name="Rosa")
-    person = PersonFactory(first_names="Rosa Elena", last_names="Quispe", user=user)
-    return StaffMemberFactory(person=person, unit=units["a1"])
+def rosa(member_a):
+    """Rosa's staff record (tests/lms/conftest.py), with an account."""
+    member_a.person.user = UserFactory(
+        email="rosa.quispe@example.pe", first_name="Rosa"
+    )
+    member_a.person.save(update_fields=["user"])
+    return member_a
 
 
 @pytest.fixture
-def pedro(units):
-    """A staff member of unit B, out of reach of A's HR and unit head."""
-    person = PersonFactory(first_names="Pedro", last_names="Chávez")
-    return StaffMemberFactory(person=person, unit=units["b"])
+def pedro(member_b):
+    """Pedro's staff record in unit B (tests/lms/conftest.py)."""
+    return member_b
 
 
 @pytest.fixture

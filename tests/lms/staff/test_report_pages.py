@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from lms.models import Assignment, Person, Regime
 from tests.admin_helpers import signed_in
 from tests.factories import StaffMemberFactory
 
-NOON_IN_LIMA = datetime(2026, 5, 4, 12, tzinfo=ZoneInfo("America/Lima"))
 LIST_REPORTS = ["overdue", "new_hires", "assignments"]
 
-pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def lima_noon():
-    with time_machine.travel(NOON_IN_LIMA, tick=False):
-        yield
+pytestmark = [pytest.mark.usefixtures("english", "lima_noon"), pytest.mark.django_db]
 
 
 @pytest.fixture
