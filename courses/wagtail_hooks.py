@@ -1,4 +1,4 @@
-"""Tell editors who cannot publish what happens to their pages next."""
+"""The editors' admin: what happens to their pages next, and their help menu."""
 
 from django.contrib import messages
 from django.http import HttpRequest
@@ -47,3 +47,15 @@ def say_what_happens_next(request: HttpRequest, page: Page) -> None:
                 "asks for changes, you get an e-mail saying which."
             ),
         )
+
+
+@hooks.register("construct_help_menu")
+def drop_wagtails_release_notes(request: HttpRequest, menu_items: list) -> None:
+    """Leave out "What's new in Wagtail": English release notes for developers.
+
+    Its label is also formatted once per process, in the language of the first
+    request that builds the menu, so it could read in English on Spanish pages.
+    """
+    menu_items[:] = [
+        item for item in menu_items if not item.name.startswith("whats-new-in-wagtail")
+    ]
