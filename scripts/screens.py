@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +251,19 @@ def shoot(page: Page, base: str, role: Role, shot: Shot, out: Path) -> list[Path
     return files
 
 
+def wait_for_the_demo(base: str, seconds: int = 90) -> bool:
+    """Wait until the demo answers: installing the test tools into its
+    environment makes runserver reload, and it refuses connections meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5):
+                return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -265,6 +279,9 @@ def main() -> int:
     chromium = shutil.which("chromium")
     if chromium is None:
         print("Chromium is missing: apt-get install chromium", file=sys.stderr)
+        return 1
+    if not wait_for_the_demo(base):
+        print(f"No demo answers at {base}: run bash scripts/demo.sh", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     sign_in = SignIn(base)

@@ -5,6 +5,9 @@
 # Usage: bash scripts/screens.sh [--url URL] [--role NAME ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Playwright comes with the test tools; it drives Debian's Chromium.
-bash scripts/install.sh test chromium
+# Playwright comes with the test tools; it drives Debian's Chromium. Installing
+# them into the demo's environment makes its server reload: screens.py waits.
+if ! .venv/bin/python -c "import playwright" 2>/dev/null || ! command -v chromium >/dev/null; then
+  bash scripts/install.sh test chromium
+fi
 exec .venv/bin/python scripts/screens.py "$@"

@@ -45,6 +45,7 @@ ENGLISH = set(
     export reset locked unlocked lock unlock private public site menu log sign
     out in on home courses course lesson certificates trainers companies groups
     people staff units items item results result there no found sorry welcome
+    guide shortcuts
     """.split()
 )
 # Spanish words equal to an English one above, and names of products.
