@@ -262,6 +262,7 @@ class StaffViewSet(RoleGrantedViewSet):
     icon = "user"
     menu_label = gettext_lazy("Staff")
     index_view_class = StaffIndexView
+    index_results_template_name = "lms/admin/staff/index_results.html"
     add_view_class = StaffCreateView
     edit_view_class = StaffEditView
     history_view_class = ScopedHistoryView

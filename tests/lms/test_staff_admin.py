@@ -101,6 +101,13 @@ def test_hr_lists_only_the_staff_of_their_units_with_masked_documents(
     assert reverse("lms_staff_detail", args=[member_a.pk]) in html
 
 
+def test_the_staff_table_scrolls_inside_its_box_on_a_phone(client, hr_a, member_a):
+    """Names wrap between words (lms/admin.css) and the table scrolls sideways."""
+    html = signed_in(client, hr_a).get(reverse("lms_staff:index")).content.decode()
+    box = html.split('class="lms-table-scroll"', 1)[1]
+    assert "<table" in box and reverse("lms_staff_detail", args=[member_a.pk]) in box
+
+
 def test_the_integrity_officer_lists_every_unit(
     client, integrity_officer, member_a, member_b
 ):
