@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.search_terms import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
-from tests.certificates.conftest import issue, person  # noqa: F401
+from tests.certificates.conftest import issue
 from tests.factories import StaffMemberFactory, UserFactory, with_mfa
 from tests.lms.test_companies import business_course_fixture  # noqa: F401
 from tests.lms.test_company_registry import holder
@@ -80,7 +80,7 @@ def test_the_roles_list_refuses_a_long_search(client, integrity_officer, hr_a):
     assert len(response.context["object_list"]) == 2
 
 
-def test_the_certificate_list_refuses_a_long_search(client, person, course):  # noqa: F811
+def test_the_certificate_list_refuses_a_long_search(client, person, course):
     certificate = issue(person, course, timezone.localdate())
     superuser = with_mfa(UserFactory(is_superuser=True))
     url = reverse("certificates_admin:index")
