@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates.models import Certificate
+from courses.models import CoursePage
 from lms import companies
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.factories import UserFactory, approved_company, completion
@@ -284,8 +285,22 @@ def test_the_representative_sees_the_progress_towards_the_certificate(
     rep_client, company, business_course, english
 ):
     html = rep_client.get(reverse("companies:detail", args=[company.ruc])).content
-    assert b"0 of the 1 people required" in html
+    assert b"completed by 0 of the 1 person required." in html
     assert b"must complete it too" in html
+
+
+def test_the_progress_reads_in_spanish_in_the_singular_and_the_plural(
+    rep_client, company, business_course
+):
+    def progress() -> str:
+        html = rep_client.get(reverse("companies:detail", args=[company.ruc]))
+        return " ".join(html.content.decode().split())
+
+    assert "lo han concluido 0 de 1 persona requerida." in progress()
+    CoursePage.objects.filter(pk=business_course.pk).update(
+        company_completions_required=3
+    )
+    assert "lo han concluido 0 de las 3 personas requeridas." in progress()
 
 
 def test_the_company_page_query_count_does_not_grow(
