@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
+from lms.lib.widgets import DateInput
 from lms.models import Cohort, CohortMode, CohortSession
 from lms.participant_lists import (
     COLUMNS,
@@ -26,15 +27,6 @@ MAX_SESSION_NUMBER = 200
 # Blank session rows offered, since adding rows would need JavaScript.
 EXTRA_SESSIONS_NEW = 2
 EXTRA_SESSIONS_EDIT = 1
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; it sends ISO dates, which Django reads."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -9,16 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from courses.dates import validate_plausible_date
+from lms.lib.widgets import DateInput
 from lms.models import Assignment
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker, which sends aaaa-mm-dd whatever it shows."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ExtensionRequestForm(forms.Form):
