@@ -37,7 +37,7 @@ class StaffSecurity:
 NOBODY = StaffSecurity(must_use_mfa=False, has_mfa=False)
 
 
-def _admin_access() -> Q:
+def admin_access() -> Q:
     """Users granted the admin directly or through a group."""
     access = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
@@ -66,7 +66,7 @@ def security_of(user) -> StaffSecurity:
                     person__user=OuterRef("pk")
                 )
             ),
-            has_admin=_admin_access(),
+            has_admin=admin_access(),
             has_mfa=Exists(
                 Authenticator.objects.filter(
                     user=OuterRef("pk"), type=Authenticator.Type.TOTP

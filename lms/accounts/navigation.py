@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from lms.models import Company, OrganisationRole, TrainerCertification, User
+from lms.staff_security import admin_access
 
 MENU_SESSION_KEY = "lms_menu"
 MENU_MAX_AGE = timedelta(minutes=10)
@@ -38,17 +38,14 @@ def menu_for(user: User) -> Menu:
     if not user.is_authenticated:
         return Menu()
     person = OuterRef("pk")
-    admin_access = Permission.objects.filter(
-        Q(group__user=person) | Q(user=person),
-        codename="access_admin",
-        content_type__app_label="wagtailadmin",
-    )
     companies = Company.objects.filter(
         Q(representative__user=person) | Q(members__person__user=person)
     ).order_by("status")  # an approved company before a pending request
     row = (
         User.objects.filter(pk=user.pk)
+        .annotate(admin_access=admin_access())
         .values(
+            "admin_access",
             company_ruc=Subquery(companies.values("ruc")[:1]),
             # A lapsed certification still leads to the trainer's pages,
             # which say how to renew it.
@@ -56,7 +53,6 @@ def menu_for(user: User) -> Menu:
                 TrainerCertification.objects.active().filter(person__user=person)
             ),
             has_role=Exists(OrganisationRole.objects.filter(user=person)),
-            admin_access=Exists(admin_access),
         )
         .first()
     ) or {}
