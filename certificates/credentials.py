@@ -33,7 +33,7 @@ from joserfc.jwk import OKPKey
 
 from certificates import keys
 from certificates.models import Certificate
-from lms.reminders import site_url
+from lms.staff.reminders import site_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -18,7 +18,7 @@ from certificates.models import Certificate, IssuerSettings, RevocationReason
 from certificates.revocation import revoke
 from courses.dates import add_months
 from courses.models import CoursePage
-from lms.companies import approve_company, register_company
+from lms.companies.registration import approve_company, register_company
 from lms.models import Company, Person, ProofKind, User
 
 

@@ -21,7 +21,7 @@ from certificates.admin_views import NAMESPACE, can_act
 from certificates.exports import matching, start_export
 from certificates.models import Certificate, CertificateExport
 from certificates.viewsets import filter_params
-from lms.audit import audit
+from lms.lib.audit import audit
 
 EXPORTS_NAMESPACE = "certificate_exports"
 # Seconds between two reloads of the progress page while the export runs.

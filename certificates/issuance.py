@@ -17,8 +17,8 @@ from certificates import codes, status_list
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
 from certificates.tasks import queue_delivery
 from courses.models import CoursePage
-from lms.audit import audit
-from lms.companies import companies_ready, courses_ready
+from lms.companies.registration import companies_ready, courses_ready
+from lms.lib.audit import audit
 from lms.models import (
     Company,
     Completion,

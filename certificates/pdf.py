@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 
 from certificates.models import Certificate
-from lms.pdf import render_html_pdf, stored_image_data_uri
-from lms.qr import qr_png_data_uri
+from lms.lib.pdf import render_html_pdf, stored_image_data_uri
+from lms.lib.qr import qr_png_data_uri
 
 TEMPLATE = "certificates/certificate_pdf.html"
 STYLESHEET = "certificates/certificate.css"

@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from certificates.issuance import issue_earned, issue_on_approval
 from certificates.tasks import queue_delivery
-from lms.signals import company_approved, course_completed
+from lms.companies.signals import company_approved
+from lms.learning.signals import course_completed
 
 
 @receiver(course_completed)

@@ -11,8 +11,8 @@ from wagtail.log_actions import log
 
 from certificates import status_list, verification
 from certificates.models import Certificate, RevocationReason
-from lms.audit import audit
-from lms.completions import revoke_completion
+from lms.learning.completions import revoke_completion
+from lms.lib.audit import audit
 from lms.models import User
 
 

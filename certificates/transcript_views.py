@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from certificates.transcripts import render_transcript_pdf, transcript_for
-from lms.audit import audit
-from lms.scopes import staff_for_user
+from lms.lib.audit import audit
+from lms.staff.scopes import staff_for_user
 
 
 def staff_transcript(request: HttpRequest, staff_id: int) -> HttpResponse:

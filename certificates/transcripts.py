@@ -9,8 +9,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 
 from certificates.models import Certificate, Status
+from lms.lib.pdf import render_html_pdf
 from lms.models import Assignment, AssignmentStatus, Completion, Enrolment, StaffMember
-from lms.pdf import render_html_pdf
 
 TEMPLATE = "certificates/transcript_pdf.html"
 

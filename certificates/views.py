@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from certificates import verification
 from certificates.forms import MAX_UPLOAD_BYTES, CodeForm, FingerprintForm
 from certificates.models import Certificate
-from lms.middleware import limit_upload
-from lms.qr import qr_svg
+from lms.lib.qr import qr_svg
+from lms.lib.uploads import limit_upload
 
 ROBOTS = "noindex, nofollow"
 

@@ -19,7 +19,7 @@ from wagtail.search import index
 def _plain(value: object) -> str:
     # Imported here: lms.search_terms loads Wagtail's API, which needs the
     # models this module helps to define.
-    from lms.search_terms import plain_text
+    from courses.search_terms import plain_text
 
     return plain_text(_as_text(value))
 

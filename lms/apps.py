@@ -8,14 +8,13 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the signal handlers.
-        from lms import audit_receivers, receivers  # noqa: F401
-        from lms.editions import receivers as edition_receivers  # noqa: F401
-
         # Wagtail's exports and search boxes, the admin's listings included,
         # follow the same rules as ours.
+        from courses.search_terms import bound_admin_search, match_plain_text
+        from lms.accounts import audit_receivers, receivers  # noqa: F401
         from lms.lib.sheet_names import name_wagtail_sheets
-        from lms.search_terms import bound_admin_search, match_plain_text
-        from lms.spreadsheet_cells import protect_wagtail_exports
+        from lms.lib.spreadsheet_cells import protect_wagtail_exports
+        from lms.materials import receivers as material_receivers  # noqa: F401
 
         protect_wagtail_exports()
         name_wagtail_sheets()

@@ -1,17 +1,20 @@
 """Whether the services every request leans on answer: database, cache, queue.
 
 Load balancers and monitors read the result at /healthz, so it names
-services and counts, never a person, a host name or a password.
-"""
+services and counts, never a person, a host name or a password."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 import django_rq
 from django.core.cache import caches
 from django.db import DatabaseError, connections
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django_tasks import task_backends
 from django_tasks_rq import RQBackend
 from redis.exceptions import RedisError
@@ -81,3 +84,22 @@ def health() -> dict[str, Any]:
     }
     healthy = all(check["ok"] for check in checks.values())
     return {"status": "ok" if healthy else "error", "checks": checks}
+
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database, cache and queue all work, else 503."""
+    report = health()
+    if report["status"] == "ok":
+        return JsonResponse(report)
+    down = [name for name, check in report["checks"].items() if not check["ok"]]
+    logger.warning("Health check failed: %s", ", ".join(down))
+    response = JsonResponse(report, status=503)
+    # The warning above says which service is down; Django's own error line
+    # for every 503 would repeat it on each probe.
+    response._has_been_logged = True
+    return response

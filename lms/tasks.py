@@ -1,25 +1,12 @@
-"""Background jobs of lms: the immediate backend runs them at once."""
+"""Task paths of the release before lms/ was split by concern.
 
-from dataclasses import asdict
+A job queued in Redis names its task by dotted path, and a worker of the new
+release resolves that path; these names keep such jobs running. Remove this
+module (and lms/editions/) one release after the reorganisation, once the
+queues hold no job under the old paths.
+"""
 
-from django.utils import timezone
-from django_tasks import task
+from lms.lib.emails import send_email
+from lms.staff.tasks import refresh_assignments
 
-from lms.assignments import sync_assignments
-from lms.lib.emails import build_message
-
-
-@task()
-def refresh_assignments() -> dict:
-    """Apply the rules to every staff member, e.g. after a requirement changed."""
-    return asdict(sync_assignments(today=timezone.localdate()))
-
-
-@task()
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send one e-mail finished by render_email, with its HTML part.
-
-    The job carries the text alone and the HTML is made here from it, so jobs
-    queued before a change of layout are sent in the new one.
-    """
-    build_message(to=to, subject=subject, body=body).send()
+__all__ = ["refresh_assignments", "send_email"]

@@ -13,8 +13,9 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api
-from lms.health_views import healthz
-from lms.search_terms import BoundedSearchFilter
+from courses.search_terms import BoundedSearchFilter
+from lms.cohorts.urls import attendance_urlpatterns
+from lms.health import healthz
 
 
 class CatalogueAPIViewSet(PagesAPIViewSet):
@@ -56,14 +57,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v2/", api_router.urls),
     path("api/v1/", api.urls),
-    path("", include("lms.learner_urls")),
+    path("", include("lms.learning.urls")),
     path("", include("lms.accounts.urls")),
-    path("", include("lms.cohort_urls")),
-    path("", include("lms.attendance_urls")),
-    path("", include("lms.material_urls")),
-    path("", include("lms.trainer_urls")),
-    path("", include("lms.transparency_urls")),
-    path("", include("lms.company_urls")),
+    path("", include("lms.cohorts.urls")),
+    path("", include((attendance_urlpatterns, "attendance"))),
+    path("", include("lms.materials.urls")),
+    path("", include("lms.trainers.urls")),
+    path("", include("lms.transparency.urls")),
+    path("", include("lms.companies.urls")),
     path("", include("certificates.urls")),
     path(".well-known/", include("certificates.well_known_urls")),
 ]

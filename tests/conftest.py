@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from courses.models import Audience
-from lms.learning import complete_lesson
+from lms.learning.progress import complete_lesson
 from lms.models import Enrolment, OrganisationKind, Person, Province, Role
 from tests.factories import (
     CataloguePageFactory,

@@ -15,10 +15,9 @@ from django.test import Client
 from django.utils import timezone
 
 from courses.models import Audience, CataloguePage, CoursePage, LessonPage, ModulePage
-from lms import assessment
-from lms.assignments import sync_assignments
-from lms.demo import current_totp_code
-from lms.learning import complete_lesson
+from lms.demo.catalogue import current_totp_code
+from lms.learning import assessment
+from lms.learning.progress import complete_lesson
 from lms.models import (
     Attempt,
     Cohort,
@@ -38,6 +37,7 @@ from lms.models import (
     TrainingRequirement,
     User,
 )
+from lms.staff.assignments import sync_assignments
 
 PASSWORD = "una-clave-segura-123"
 # What Rosa types into the sign-up form, consent given.

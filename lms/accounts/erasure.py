@@ -32,19 +32,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certificates.models import Certificate
-from lms.audit import audit
-from lms.models import (
-    Company,
-    CompanyMember,
-    Enrolment,
-    LessonProgress,
-    OrganisationRole,
-    Participant,
-    Person,
-    StaffMember,
-    TrainerCertification,
-    User,
-)
+from lms.cohorts.models import Participant
+from lms.companies.models import Company, CompanyMember
+from lms.learning.models import Enrolment, LessonProgress
+from lms.lib.audit import audit
+from lms.people.models import Person, User
+from lms.staff.models import OrganisationRole, StaffMember
+from lms.trainers.models import TrainerCertification
 
 # What a certificate no longer in force says of a holder who was erased.
 ERASED_HOLDER = "Titular con datos suprimidos"

@@ -17,8 +17,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from lms.models import Company, OrganisationRole, TrainerCertification, User
-from lms.staff_security import admin_access
+from lms.accounts.staff_security import admin_access
+from lms.companies.models import Company
+from lms.people.models import User
+from lms.staff.models import OrganisationRole
+from lms.trainers.models import TrainerCertification
 
 MENU_SESSION_KEY = "lms_menu"
 MENU_MAX_AGE = timedelta(minutes=10)

@@ -17,20 +17,13 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Prefetch
 
 from certificates.models import Certificate
+from lms.accounts.models import Consent
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
-from lms.models import (
-    Assignment,
-    Attempt,
-    Company,
-    CompanyMember,
-    Consent,
-    Enrolment,
-    OrganisationRole,
-    Participant,
-    Person,
-    StaffMember,
-    User,
-)
+from lms.cohorts.models import Participant
+from lms.companies.models import Company, CompanyMember
+from lms.learning.models import Attempt, Enrolment
+from lms.people.models import Person, User
+from lms.staff.models import Assignment, OrganisationRole, StaffMember
 
 
 def personal_data(user: User, *, now: datetime) -> dict[str, Any]:

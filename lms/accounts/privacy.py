@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from lms.accounts.models import Consent
-from lms.models import User
+from lms.people.models import User
 
 # The notice's text is templates/lms/accounts/privacy_notice.html. Change this
 # whenever that text changes what it says: each consent names the version

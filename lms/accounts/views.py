@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 
 from lms.accounts.erasure import erase_account, erasure_plan
 from lms.accounts.forms import ErasureForm, PersonalDataForm
+from lms.accounts.models import Consent
 from lms.accounts.personal_data import personal_data
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
-from lms.audit import audit
-from lms.models import Consent, Person, StaffMember
-from lms.pdf import render_html_pdf
+from lms.lib.audit import audit
+from lms.lib.pdf import render_html_pdf
+from lms.people.models import Person
+from lms.staff.models import StaffMember
 
 
 @login_required

@@ -1,1 +1,1 @@
-"""Offline course editions: the course's material, built ahead and stored."""
+"""Old paths of the offline editions, kept for migrations and queued jobs."""

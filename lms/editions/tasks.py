@@ -1,13 +1,9 @@
-"""Background jobs of the offline editions: the immediate backend runs them at once."""
+"""Old task path of a queued material edition: remove one release after the move.
 
-from django_tasks import task
+A job queued before lms/ was split by concern names
+`lms.editions.tasks.build_material_edition`; this name keeps it running.
+"""
 
-from lms.editions.models import MaterialEdition
+from lms.materials.tasks import build_material_edition
 
-
-@task()
-def build_material_edition(edition_id: int) -> None:
-    # Imported here: building imports this module to enqueue this task.
-    from lms.editions.building import build_edition
-
-    build_edition(MaterialEdition.objects.get(pk=edition_id))
+__all__ = ["build_material_edition"]

@@ -6,8 +6,7 @@ under templates/wagtailadmin/notifications/ (lms.templatetags.emails).
 `finish` puts the site's name in the subject and the organisation's signature
 under the body; `build_message` adds an HTML part made from that same text, so
 the two parts never say different things and a template written for text
-alone gets its HTML too.
-"""
+alone gets its HTML too."""
 
 from __future__ import annotations
 
@@ -20,11 +19,16 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
+from django_tasks import task
 
 # RFC 3676's signature separator: mail clients recognise it, and the HTML
 # part sets what follows it apart as the footer.
 SIGNATURE_SEPARATOR = "\n-- \n"
+
+
 LINK_STYLE = "color:#9b1c1c;word-break:break-all;"
+
+
 LIST_ITEM = "- "
 
 
@@ -129,3 +133,13 @@ def _linked(line: str) -> SafeString:
     # Escaping turned every "<" of the text into "&lt;": each "<a " left is
     # one of urlize's own links.
     return mark_safe(html.replace("<a ", f'<a style="{LINK_STYLE}" '))
+
+
+@task()
+def send_email(to: str, subject: str, body: str) -> None:
+    """Send one e-mail finished by render_email, with its HTML part.
+
+    The job carries the text alone and the HTML is made here from it, so jobs
+    queued before a change of layout are sent in the new one.
+    """
+    build_message(to=to, subject=subject, body=body).send()

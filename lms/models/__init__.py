@@ -1,105 +1,115 @@
-"""Models of lms: learning, staff, requirements, trainers and cohorts."""
+"""Every model of the lms app, from the concern folder that defines it.
 
-from lms.models.cohorts import (
-    Attendance,
-    Cohort,
-    CohortMode,
-    CohortSession,
-    JoinedVia,
-    Participant,
-    Province,
-    TrainerCertification,
+Django finds the models of `lms` here, and code outside lms imports them from
+here; inside lms each concern imports from the concern that owns the model, so
+that the import-linter layers hold. Ordered as the layers are, lowest first.
+"""
+
+# isort: off
+from lms.people.models import (
+    Person,
+    PersonManager,
+    User,
 )
-from lms.models.companies import (
-    Company,
-    CompanyMember,
-    CompanyStatus,
-    ProofKind,
-)
-from lms.models.learning import (
+from lms.learning.models import (
     Attempt,
     Completion,
     Enrolment,
     EnrolmentQuerySet,
     ExtraAttempt,
     LessonProgress,
-    Person,
-    PersonManager,
-    User,
 )
-from lms.models.requirements import (
+from lms.staff.models import (
     Assignment,
     AssignmentQuerySet,
     AssignmentStatus,
     ClosedReason,
     DueDateExtension,
-    Reminder,
-    ReminderKind,
-    TrainingRequirement,
-    renewal_window,
-)
-from lms.models.staff import (
+    ExtensionRequest,
+    ExtensionRequestQuerySet,
+    ExtensionRequestStatus,
     Organisation,
     OrganisationKind,
     OrganisationRole,
     Regime,
+    Reminder,
+    ReminderKind,
     Role,
-    StaffMember,
-)
-from lms.models.transparency import QuarterRelease
-
-# Models of the concern folders, after the ones they build on.
-# isort: split
-from lms.accounts.models import Consent
-from lms.editions.models import MaterialEdition
-from lms.staff.models import (
-    ExtensionRequest,
-    ExtensionRequestQuerySet,
-    ExtensionRequestStatus,
     StaffImport,
+    StaffMember,
+    TrainingRequirement,
+    renewal_window,
 )
+from lms.trainers.models import (
+    Province,
+    TrainerCertification,
+)
+from lms.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortMode,
+    CohortSession,
+    JoinedVia,
+    Participant,
+)
+from lms.materials.models import (
+    MaterialEdition,
+)
+from lms.companies.models import (
+    Company,
+    CompanyMember,
+    CompanyStatus,
+    ProofKind,
+)
+from lms.transparency.models import (
+    QuarterRelease,
+)
+from lms.accounts.models import (
+    Consent,
+)
+# isort: on
 
 __all__ = [
-    "StaffImport",
-    "Attendance",
-    "Cohort",
-    "CohortMode",
-    "CohortSession",
-    "JoinedVia",
-    "Participant",
-    "Province",
-    "TrainerCertification",
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentStatus",
     "Attempt",
+    "Attendance",
     "ClosedReason",
+    "Cohort",
+    "CohortMode",
+    "CohortSession",
     "Company",
-    "Consent",
     "CompanyMember",
     "CompanyStatus",
-    "ProofKind",
-    "QuarterRelease",
-    "MaterialEdition",
     "Completion",
+    "Consent",
     "DueDateExtension",
+    "Enrolment",
+    "EnrolmentQuerySet",
     "ExtensionRequest",
     "ExtensionRequestQuerySet",
     "ExtensionRequestStatus",
-    "Enrolment",
-    "EnrolmentQuerySet",
     "ExtraAttempt",
+    "JoinedVia",
     "LessonProgress",
+    "MaterialEdition",
     "Organisation",
     "OrganisationKind",
     "OrganisationRole",
+    "Participant",
     "Person",
     "PersonManager",
+    "ProofKind",
+    "Province",
+    "QuarterRelease",
     "Regime",
     "Reminder",
     "ReminderKind",
     "Role",
+    "StaffImport",
     "StaffMember",
+    "TrainerCertification",
     "TrainingRequirement",
     "User",
     "renewal_window",

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "lms.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the body it refuses.
-    "lms.middleware.UploadLimitMiddleware",
+    "lms.lib.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,7 +170,7 @@ TASKS = {
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
-    "lms.permissions.OrganisationRoleBackend",
+    "lms.staff.permissions.OrganisationRoleBackend",
 ]
 PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -180,7 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     # Django's list of common passwords and the local favourites.
-    {"NAME": "lms.passwords.CommonPasswordValidator"},
+    {"NAME": "lms.people.passwords.CommonPasswordValidator"},
     {"NAME": f"{PASSWORD_VALIDATION}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -193,7 +193,7 @@ REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": []}
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "lms.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -204,7 +204,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # (Subjects, signature and HTML of allauth's e-mails: lms.account_adapter.)
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("SITE_PROTOCOL", "http")
-ACCOUNT_ADAPTER = "lms.account_adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 # Counted in the default cache, which is Redis when REDIS_URL is set, so the
 # limits hold across every worker and machine. "key" is the e-mail typed; a
 # wrong second-factor code counts as a failed login of that account.

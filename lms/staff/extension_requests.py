@@ -21,19 +21,19 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from courses.dates import validate_plausible_date
-from lms.assignments import AssignmentError, extend_due_date
-from lms.audit import audit
-from lms.models import (
+from lms.lib.audit import audit
+from lms.lib.emails import send_email
+from lms.people.models import User
+from lms.staff.assignments import AssignmentError, extend_due_date
+from lms.staff.models import (
     Assignment,
     ExtensionRequest,
     ExtensionRequestStatus,
     Organisation,
     Role,
-    User,
 )
-from lms.reminders import render_email, site_url
-from lms.scopes import managers_of
-from lms.tasks import send_email
+from lms.staff.reminders import render_email, site_url
+from lms.staff.scopes import managers_of
 
 REQUEST_ACTION = "lms.request_extension"
 DENY_ACTION = "lms.deny_extension"

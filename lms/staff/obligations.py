@@ -15,8 +15,10 @@ from django.db import models
 from django.utils.translation import pgettext_lazy
 
 from courses.models import CoursePage
-from lms.models import Assignment, AssignmentStatus, Enrolment, User
-from lms.reminders import reminder_owed
+from lms.learning.models import Enrolment
+from lms.people.models import User
+from lms.staff.models import Assignment, AssignmentStatus
+from lms.staff.reminders import reminder_owed
 
 
 class ObligationStatus(models.TextChoices):

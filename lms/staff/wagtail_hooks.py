@@ -1,44 +1,25 @@
 """Wagtail hooks of staff: HR's home panel, the lms admin styles, extension
 requests' admin URLs and their history entries.
 
-The menu link sits in the Personnel group (lms.viewsets.PersonnelViewSetGroup).
-"""
+The menu link sits in the Personnel group (lms.viewsets.PersonnelViewSetGroup)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 
-from lms.policies import cached_scope
-from lms.scopes import MANAGE_ROLES
-from lms.staff.dashboard import add_hr_dashboard
+from lms.staff import views
 from lms.staff.extension_requests import DENY_ACTION, REQUEST_ACTION
+from lms.staff.policies import POLICIES
 from lms.staff.urls import admin_urlpatterns
-
-
-class ExtensionRequestsMenuItem(MenuItem):
-    """The link to the requests HR answers, for those who may answer some."""
-
-    def __init__(self, order: int):
-        super().__init__(
-            _("Extension requests"),
-            url=reverse("lms_extension_requests"),
-            name="lms-extension-requests",
-            icon_name="calendar-alt",
-            order=order,
-        )
-
-    def is_shown(self, request: HttpRequest) -> bool:
-        return not cached_scope(request.user, MANAGE_ROLES).is_empty
+from lms.staff.viewsets import PersonnelViewSetGroup
 
 
 @hooks.register("register_admin_urls")
@@ -74,9 +55,75 @@ def register_extension_request_log_actions(actions):
             }
 
 
-hooks.register("construct_homepage_panels", add_hr_dashboard)
-
-
 @hooks.register("insert_global_admin_css")
 def lms_admin_css() -> str:
     return format_html('<link rel="stylesheet" href="{}">', static("lms/admin.css"))
+
+
+@hooks.register("register_admin_urls")
+def register_invitation_urls():
+    return views.admin_urlpatterns
+
+
+@hooks.register("register_log_actions")
+def register_invitation_log_actions(actions):
+    @actions.register_action("lms.invite")
+    class InviteFormatter(LogFormatter):
+        label = _("Invite to open an account")
+
+        def format_message(self, log_entry):
+            return _("Invitation sent to %(email)s") % {
+                "email": log_entry.data.get("email", "")
+            }
+
+
+# Registered on import, before any view asks: otherwise Wagtail falls back to
+# Django model permissions, which HR officers and unit heads do not hold.
+for model, policy in POLICIES.items():
+    register_permission_policy(model, policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_personnel_viewsets():
+    return PersonnelViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_staff_urls():
+    return views.urlpatterns
+
+
+@hooks.register("register_log_actions")
+def register_assignment_log_actions(actions):
+    @actions.register_action("lms.extend_due_date")
+    class ExtendFormatter(LogFormatter):
+        label = _("Extend due date")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            new_due_on = date.fromisoformat(data["new_due_on"])
+            return _("Due date of %(requirement)s extended to %(date)s: %(reason)s") % {
+                "requirement": data.get("requirement", ""),
+                "date": formats.date_format(new_due_on, "SHORT_DATE_FORMAT"),
+                "reason": data.get("reason", ""),
+            }
+
+    @actions.register_action("lms.grant_attempt")
+    class GrantAttemptFormatter(LogFormatter):
+        label = _("Grant another attempt")
+
+        def format_message(self, log_entry):
+            return _("Another attempt at %(course)s granted: %(reason)s") % {
+                "course": log_entry.data.get("course", ""),
+                "reason": log_entry.data.get("reason", ""),
+            }
+
+    @actions.register_action("lms.waive")
+    class WaiveFormatter(LogFormatter):
+        label = _("Waive assignment")
+
+        def format_message(self, log_entry):
+            return _("%(requirement)s waived: %(reason)s") % {
+                "requirement": log_entry.data.get("requirement", ""),
+                "reason": log_entry.data.get("reason", ""),
+            }

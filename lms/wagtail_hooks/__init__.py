@@ -1,14 +1,9 @@
-"""Wagtail hooks of lms, one module per area; importing them registers them."""
+"""Wagtail hooks of lms: Wagtail imports this module, which imports each concern's."""
 
-from lms.staff import wagtail_hooks as staff_concern_hooks  # noqa: F401
-from lms.wagtail_hooks import (  # noqa: F401
-    attempts,
-    companies,
-    imports,
-    invitations,
-    learning,
-    materials,
-    reports,
-    staff,
-    trainers,
-)
+from lms.companies import wagtail_hooks as companies  # noqa: F401
+from lms.imports import wagtail_hooks as imports  # noqa: F401
+from lms.learning import wagtail_hooks as learning  # noqa: F401
+from lms.materials import wagtail_hooks as materials  # noqa: F401
+from lms.reports import wagtail_hooks as reports  # noqa: F401
+from lms.staff import wagtail_hooks as staff  # noqa: F401
+from lms.trainers import wagtail_hooks as trainers  # noqa: F401

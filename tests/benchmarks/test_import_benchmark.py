@@ -20,9 +20,9 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
-from lms.imports import import_staff
+from lms.imports.changes import import_staff
 from lms.models import Assignment, StaffMember
-from lms.scopes import Scope
+from lms.staff.scopes import Scope
 
 pytestmark = pytest.mark.benchmark
 

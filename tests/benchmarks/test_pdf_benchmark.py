@@ -31,8 +31,8 @@ from certificates.pdf import (
     certificate_html,
     render_certificate_pdf,
 )
+from lms.lib.pdf import renderer, static_base_url, stylesheet
 from lms.models import Person
-from lms.pdf import renderer, static_base_url, stylesheet
 
 pytestmark = pytest.mark.benchmark
 

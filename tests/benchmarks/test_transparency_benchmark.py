@@ -23,7 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from lms.transparency import compute_figures
+from lms.transparency.figures import compute_figures
 from tests.benchmarks.staff_data import NOW, build_staff_data, rolled_back
 
 pytestmark = pytest.mark.benchmark

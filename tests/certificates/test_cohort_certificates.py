@@ -18,7 +18,7 @@ from certificates.issuance import (
 from certificates.models import Certificate, RevocationReason
 from certificates.pdf import render_certificate_pdf
 from certificates.revocation import revoke
-from lms.attendance import record_paper_results
+from lms.cohorts.attendance import record_paper_results
 from lms.models import Participant, TrainerCertification
 from tests.certificates.test_pdf import pdf_text
 from tests.lms.test_attendance import held_cohort, join

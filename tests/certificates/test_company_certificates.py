@@ -20,7 +20,7 @@ from certificates import credentials
 from certificates.issuance import issue_certificate, reissue
 from certificates.models import Certificate, Status
 from courses.models import Audience, CoursePage
-from lms.completions import record_completion
+from lms.learning.completions import record_completion
 from lms.models import Company, CompanyMember, Enrolment, Person
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 from tests.certificates.test_credentials import payload_of

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate, Status
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 
 pytestmark = pytest.mark.django_db
 

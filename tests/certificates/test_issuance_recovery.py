@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from certificates.issuance import issue_for_completion
 from certificates.models import Certificate
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 from lms.models import Completion
 
 pytestmark = pytest.mark.django_db

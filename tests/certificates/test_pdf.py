@@ -24,8 +24,8 @@ from certificates.checks import HARFBUZZ_SUBSET_MISSING, check_harfbuzz_subset
 from certificates.codes import new_code
 from certificates.models import Certificate
 from certificates.pdf import STYLESHEET, hours_text, render_certificate_pdf, short_url
+from lms.lib.pdf import ForbiddenURL, StaticOnlyFetcher, renderer, static_base_url
 from lms.models import Person
-from lms.pdf import ForbiddenURL, StaticOnlyFetcher, renderer, static_base_url
 
 SITE_URL = "https://integridad.regioncajamarca.gob.pe"
 HOSTILE_NAME = '<img src="file:///etc/passwd">'

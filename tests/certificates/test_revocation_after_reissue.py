@@ -12,9 +12,9 @@ from django.utils import timezone
 from certificates.issuance import issue_for_completion, reissue
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import RevocationRefused, revoke
-from lms import trainers
-from lms.assignments import sync_assignments
 from lms.models import Assignment, AssignmentStatus
+from lms.staff.assignments import sync_assignments
+from lms.trainers import registry
 from tests.certificates.test_revocation_reopens_training import staff_learner
 from tests.factories import UserFactory, completion, with_mfa
 
@@ -29,7 +29,7 @@ def status_of(staff) -> str:
 
 
 def listed_names() -> list[str]:
-    provinces = trainers.listed_by_province(today=timezone.localdate())
+    provinces = registry.listed_by_province(today=timezone.localdate())
     return [each.person.full_name for _name, listed in provinces for each in listed]
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from certificates.issuance import issue_for_completion
 from certificates.models import RevocationReason
 from certificates.revocation import revoke
-from lms.assignments import sync_assignments
 from lms.models import Assignment, AssignmentStatus, Person
+from lms.staff.assignments import sync_assignments
 from tests.factories import StaffMemberFactory, UserFactory, completion
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.utils import timezone
 from wagtail.test.utils import WagtailTestUtils
 
 from courses.models import CoursePage
-from lms.learning import complete_lesson
+from lms.learning.progress import complete_lesson
 from lms.models import Completion
 from tests.factories import (
     CoursePageFactory,

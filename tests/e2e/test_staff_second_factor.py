@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from lms.demo import current_totp_code
+from lms.demo.catalogue import current_totp_code
 from lms.models import Role
 from tests.e2e.conftest import PHONE, open_page
 from tests.factories import PASSWORD, UserFactory, grant

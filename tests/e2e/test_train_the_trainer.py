@@ -21,7 +21,6 @@ from django.urls import reverse
 
 from certificates.issuance import issue_for_completion
 from certificates.models import Certificate
-from lms.assignments import sync_assignments
 from lms.models import (
     Assignment,
     AssignmentStatus,
@@ -33,6 +32,7 @@ from lms.models import (
     StaffMember,
     TrainerCertification,
 )
+from lms.staff.assignments import sync_assignments
 from tests.factories import (
     StaffMemberFactory,
     UserFactory,

@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from courses.models import CoursePage
-from lms.assessment import AssessmentError, start_attempt, submit_attempt
+from lms.learning.assessment import AssessmentError, start_attempt, submit_attempt
+from lms.learning.signals import course_completed
 from lms.models import Attempt, Completion
-from lms.signals import course_completed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

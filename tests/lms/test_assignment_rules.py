@@ -7,13 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lms.assignments import (
-    AssignmentError,
-    assignment_due_date,
-    extend_due_date,
-    sync_assignments,
-    waive,
-)
 from lms.models import (
     Assignment,
     AssignmentStatus,
@@ -22,6 +15,13 @@ from lms.models import (
     Enrolment,
     Person,
     Regime,
+)
+from lms.staff.assignments import (
+    AssignmentError,
+    assignment_due_date,
+    extend_due_date,
+    sync_assignments,
+    waive,
 )
 from tests.factories import (
     StaffMemberFactory,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CoursePage, ResultReveal
-from lms.assessment import start_attempt, submit_attempt
+from lms.learning.assessment import start_attempt, submit_attempt
 from lms.models import Attempt
 
 pytestmark = pytest.mark.django_db

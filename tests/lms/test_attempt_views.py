@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 from lms.models import Attempt, Completion
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lms.attendance import (
+from lms.cohorts.attendance import (
     AttendanceError,
     record_attendance,
     record_paper_results,
@@ -15,7 +15,7 @@ from lms.attendance import (
     with_present_count,
     with_rates,
 )
-from lms.learning import enrol
+from lms.learning.progress import enrol
 from lms.models import (
     Attendance,
     Cohort,

@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.attendance import record_attendance
+from lms.cohorts.attendance import record_attendance
 from lms.models import Attendance, Cohort, CohortSession, Completion, Participant
 from tests.certificates.test_pdf import pdf_text
 from tests.lms.test_attendance import held_cohort, join

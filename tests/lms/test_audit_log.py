@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from certificates.issuance import issue_certificate, reissue
 from certificates.revocation import revoke
-from lms.demo import current_totp_code
-from lms.invitations import invite
+from lms.demo.catalogue import current_totp_code
 from lms.models import Assignment, Person, Role
+from lms.staff.invitations import invite
 from tests.admin_helpers import signed_in
 from tests.factories import (
     PASSWORD,

@@ -39,7 +39,7 @@ from django.utils import timezone
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
 from courses.models import Audience, CoursePage
-from lms.completions import record_completion
+from lms.learning.completions import record_completion
 from lms.models import CompanyMember, Enrolment, Person
 from tests.factories import UserFactory, approved_company
 

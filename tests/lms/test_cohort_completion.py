@@ -10,9 +10,12 @@ from django.db import connection
 from django.utils import timezone
 
 from courses.models import CoursePage
-from lms.assessment import AssessmentError, start_attempt, submit_attempt
-from lms.assignments import sync_assignments
-from lms.attendance import evaluate_cohort, record_attendance, record_paper_results
+from lms.cohorts.attendance import (
+    evaluate_cohort,
+    record_attendance,
+    record_paper_results,
+)
+from lms.learning.assessment import AssessmentError, start_attempt, submit_attempt
 from lms.models import (
     Assignment,
     AssignmentStatus,
@@ -21,6 +24,7 @@ from lms.models import (
     Completion,
     Participant,
 )
+from lms.staff.assignments import sync_assignments
 from tests.factories import StaffMemberFactory
 from tests.lms.test_attendance import held_cohort, join
 

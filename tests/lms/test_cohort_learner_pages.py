@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.assessment import start_attempt
-from lms.learning import enrol
+from lms.learning.assessment import start_attempt
+from lms.learning.progress import enrol
 from lms.models import Completion, JoinedVia, Participant, Person
 from tests.lms.test_attempt_views import answers_post
 

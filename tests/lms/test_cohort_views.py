@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from certificates.issuance import issue_for_completion
 from certificates.models import Certificate
-from lms.attendance import record_paper_results
+from lms.cohorts.attendance import record_paper_results
 from lms.models import (
     Cohort,
     CohortMode,

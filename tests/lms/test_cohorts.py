@@ -10,8 +10,8 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from lms import cohorts, trainers
-from lms.identity import DocumentType
+from lms.cohorts import roster
+from lms.cohorts.participant_lists import ListedPerson
 from lms.models import (
     Attempt,
     Attendance,
@@ -23,7 +23,8 @@ from lms.models import (
     StaffMember,
     User,
 )
-from lms.participant_lists import ListedPerson
+from lms.people.identity import DocumentType
+from lms.trainers import registry
 from tests.factories import PersonFactory, StaffMemberFactory, UserFactory, completion
 
 pytestmark = pytest.mark.django_db
@@ -64,16 +65,16 @@ def with_account(number: str) -> Person:
 def add(cohort, django_capture_on_commit_callbacks):
     """Enrol a list in the cohort, sending the emails its commit queues."""
 
-    def add(people: list[ListedPerson]) -> cohorts.ParticipantPlan:
+    def add(people: list[ListedPerson]) -> roster.ParticipantPlan:
         with django_capture_on_commit_callbacks(execute=True):
-            return cohorts.add_participants(
+            return roster.add_participants(
                 cohort=cohort, people=people, now=timezone.now()
             )
 
     return add
 
 
-def error_cells(plan: cohorts.ParticipantPlan) -> list[tuple]:
+def error_cells(plan: roster.ParticipantPlan) -> list[tuple]:
     return [(error.row, error.column) for error in plan.errors]
 
 
@@ -81,7 +82,7 @@ def error_cells(plan: cohorts.ParticipantPlan) -> list[tuple]:
 
 
 def acting(user):
-    return trainers.acting_certification(user, today=timezone.localdate())
+    return registry.acting_certification(user, today=timezone.localdate())
 
 
 def test_a_trainer_is_someone_with_an_active_certification(trainer, trainer_user):
@@ -123,14 +124,14 @@ def session_at(cohort, number: int, day_offset: int) -> CohortSession:
 def test_saving_a_cohort_can_swap_two_session_numbers(cohort):
     first, second, third = cohort.sessions.order_by("number")
     first.number, second.number = 2, 1
-    cohorts.save_cohort(cohort=cohort, sessions=[first, second], now=timezone.now())
+    roster.save_cohort(cohort=cohort, sessions=[first, second], now=timezone.now())
     numbers = dict(cohort.sessions.values_list("pk", "number"))
     assert numbers == {first.pk: 2, second.pk: 1, third.pk: 3}
 
 
 def test_saving_a_cohort_adds_and_removes_sessions(cohort):
     last = cohort.sessions.get(number=3)
-    cohorts.save_cohort(
+    roster.save_cohort(
         cohort=cohort,
         sessions=[session_at(cohort, 4, 1)],
         removed=[last],
@@ -180,7 +181,7 @@ def test_figures_count_participants_sessions_attendance_and_completions(
     ana.completion = completion(ana.person.user, cohort.course, at=timezone.now())
     ana.save()
 
-    (figures,) = cohorts.with_figures(cohort.trainer.cohorts.all())
+    (figures,) = roster.with_figures(cohort.trainer.cohorts.all())
 
     assert (figures.participant_count, figures.session_count) == (2, 3)
     assert figures.recorded_count == 2
@@ -189,7 +190,7 @@ def test_figures_count_participants_sessions_attendance_and_completions(
 
 
 def test_a_cohort_without_participants_has_no_rates(cohort):
-    (figures,) = cohorts.with_figures(cohort.trainer.cohorts.all())
+    (figures,) = roster.with_figures(cohort.trainer.cohorts.all())
     assert (figures.attendance_rate, figures.completion_rate) == (None, None)
 
 
@@ -216,7 +217,7 @@ def test_participants_show_sessions_attended_and_a_test_passed_online_or_on_pape
     )
     record(cohort.sessions.get(number=1), {online: True, paper: False}, trainer_user)
 
-    rows = {p.pk: p for p in cohorts.participants_of(cohort)}
+    rows = {p.pk: p for p in roster.participants_of(cohort)}
 
     assert rows[online.pk].attended == 1
     assert rows[paper.pk].attended == 0
@@ -409,10 +410,10 @@ def test_people_already_in_the_cohort_do_not_count_against_its_capacity(cohort, 
 
 
 def test_joining_by_the_link_gives_a_place_once(cohort, learner):
-    participant, is_new = cohorts.join_cohort(
+    participant, is_new = roster.join_cohort(
         cohort=cohort, user=learner, now=timezone.now()
     )
-    again, is_new_again = cohorts.join_cohort(
+    again, is_new_again = roster.join_cohort(
         cohort=cohort, user=learner, now=timezone.now()
     )
     assert (is_new, is_new_again) == (True, False)
@@ -423,20 +424,20 @@ def test_joining_by_the_link_gives_a_place_once(cohort, learner):
 
 
 def test_a_closed_link_gives_no_place(cohort, learner):
-    cohorts.set_self_enrolment(cohort=cohort, is_open=False)
-    with pytest.raises(cohorts.JoinError):
-        cohorts.join_cohort(cohort=cohort, user=learner, now=timezone.now())
+    roster.set_self_enrolment(cohort=cohort, is_open=False)
+    with pytest.raises(roster.JoinError):
+        roster.join_cohort(cohort=cohort, user=learner, now=timezone.now())
     assert cohort.participants.count() == 0
 
 
 def test_a_full_cohort_gives_no_place_by_the_link(cohort, learner, stranger):
     cohort.capacity = 1
     cohort.save()
-    cohorts.join_cohort(cohort=cohort, user=stranger, now=timezone.now())
-    with pytest.raises(cohorts.JoinError):
-        cohorts.join_cohort(cohort=cohort, user=learner, now=timezone.now())
+    roster.join_cohort(cohort=cohort, user=stranger, now=timezone.now())
+    with pytest.raises(roster.JoinError):
+        roster.join_cohort(cohort=cohort, user=learner, now=timezone.now())
     assert cohort.participants.count() == 1
 
 
 def test_the_join_link_is_absolute(cohort):
-    assert cohorts.join_url(cohort) == f"{SITE}/grupos/unirse/{cohort.join_token}/"
+    assert roster.join_url(cohort) == f"{SITE}/grupos/unirse/{cohort.join_token}/"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from stdnum.pe import ruc as stdnum_ruc
 
 from courses.models import Audience
-from lms import companies
-from lms.company_forms import CompanyForm
+from lms.companies import registration as companies_registration
+from lms.companies.forms import CompanyForm
 from lms.models import Company, CompanyMember, Enrolment, ProofKind
 from tests.factories import (
     CoursePageFactory,
@@ -102,20 +102,24 @@ def test_the_form_shows_the_reason_a_ruc_is_refused(english):
 
 
 def test_registering_makes_the_user_the_representative(representative):
-    company = companies.register_company(user=representative.user, **registration())
+    company = companies_registration.register_company(
+        user=representative.user, **registration()
+    )
     assert company.representative == representative
 
 
 def test_a_ruc_approved_for_another_is_refused(company):
     other = person_with_account()
-    with pytest.raises(companies.CompanyError):
-        companies.register_company(user=other.user, **registration(ruc=company.ruc))
+    with pytest.raises(companies_registration.CompanyError):
+        companies_registration.register_company(
+            user=other.user, **registration(ruc=company.ruc)
+        )
     assert Company.objects.count() == 1
 
 
 def test_a_user_without_a_person_cannot_register(db):
-    with pytest.raises(companies.CompanyError):
-        companies.register_company(user=UserFactory(), **registration())
+    with pytest.raises(companies_registration.CompanyError):
+        companies_registration.register_company(user=UserFactory(), **registration())
     assert not Company.objects.exists()
 
 
@@ -126,7 +130,7 @@ def test_inviting_emails_a_signed_link(
     company, business_course, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        member = companies.invite_colleague(
+        member = companies_registration.invite_colleague(
             company=company,
             email="Colega@Empresa.pe",
             by=company.representative.user,
@@ -137,19 +141,19 @@ def test_inviting_emails_a_signed_link(
     body = mail.outbox[0].body
     assert business_course.title in body
     token = body.split("/empresas/unirse/")[1].split("/")[0]
-    assert companies.member_for_token(token) == member
+    assert companies_registration.member_for_token(token) == member
 
 
 def test_the_same_email_is_invited_once(company):
     for _attempt in range(2):
         try:
-            companies.invite_colleague(
+            companies_registration.invite_colleague(
                 company=company,
                 email="colega@empresa.pe",
                 by=company.representative.user,
                 now=timezone.now(),
             )
-        except companies.CompanyError:
+        except companies_registration.CompanyError:
             pass
     assert company.members.count() == 1
 
@@ -161,13 +165,13 @@ def test_a_tampered_or_expired_token_finds_nothing(company, settings):
         invited_at=EARLIER,
         invited_by=company.representative.user,
     )
-    token = companies.invitation_token(member)
-    assert companies.member_for_token(token[:-2] + "xx") is None
-    assert companies.member_for_token("nonsense") is None
+    token = companies_registration.invitation_token(member)
+    assert companies_registration.member_for_token(token[:-2] + "xx") is None
+    assert companies_registration.member_for_token("nonsense") is None
     forged = signing.dumps({"m": member.pk, "e": member.email}, salt="other")
-    assert companies.member_for_token(forged) is None
+    assert companies_registration.member_for_token(forged) is None
     settings.INVITATION_TIMEOUT_DAYS = -1
-    assert companies.member_for_token(token) is None
+    assert companies_registration.member_for_token(token) is None
 
 
 def test_joining_links_the_person_and_enrols_in_live_business_courses(
@@ -184,7 +188,9 @@ def test_joining_links_the_person_and_enrols_in_live_business_courses(
         invited_by=company.representative.user,
     )
     colleague = person_with_account(email="colega@empresa.pe")
-    companies.join_company(member=member, user=colleague.user, now=timezone.now())
+    companies_registration.join_company(
+        member=member, user=colleague.user, now=timezone.now()
+    )
     member.refresh_from_db()
     assert member.person == colleague
     assert member.joined_at
@@ -192,8 +198,8 @@ def test_joining_links_the_person_and_enrols_in_live_business_courses(
         Enrolment.objects.filter(user=colleague.user).values_list("course", flat=True)
     ) == [business_course.pk]
     assert draft.pk not in set(Enrolment.objects.values_list("course", flat=True))
-    with pytest.raises(companies.CompanyError):
-        companies.join_company(
+    with pytest.raises(companies_registration.CompanyError):
+        companies_registration.join_company(
             member=member, user=person_with_account().user, now=timezone.now()
         )
 
@@ -205,7 +211,9 @@ def test_the_representative_alone_is_enough_when_one_is_required(
     company, business_course
 ):
     done = completion(company.representative.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == [company]
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == [
+        company
+    ]
 
 
 def test_two_of_three_required_is_not_enough(company, business_course):
@@ -215,11 +223,13 @@ def test_two_of_three_required_is_not_enough(company, business_course):
     joined_member(company, colleague)
     completion(company.representative.user, business_course, at=EARLIER)
     done = completion(colleague.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
     third = person_with_account()
     joined_member(company, third)
     done = completion(third.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == [company]
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == [
+        company
+    ]
 
 
 def test_members_without_the_representative_are_not_enough(company, business_course):
@@ -229,7 +239,7 @@ def test_members_without_the_representative_are_not_enough(company, business_cou
     for colleague in colleagues:
         joined_member(company, colleague)
         done = completion(colleague.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
 
 
 def test_a_revoked_completion_does_not_count(company, business_course):
@@ -242,14 +252,17 @@ def test_a_revoked_completion_does_not_count(company, business_course):
     revoked.revoked_at = timezone.now()
     revoked.save()
     done = completion(company.representative.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
 
 
 def test_a_lapsed_completion_does_not_count(company, business_course):
     business_course.validity_months = 12
     business_course.save()
     done = completion(company.representative.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=date(2028, 1, 1)) == []
+    assert (
+        companies_registration.companies_ready(completion=done, today=date(2028, 1, 1))
+        == []
+    )
 
 
 def test_an_invited_colleague_who_has_not_joined_does_not_count(
@@ -266,18 +279,18 @@ def test_an_invited_colleague_who_has_not_joined_does_not_count(
     )
     completion(colleague.user, business_course, at=EARLIER)
     done = completion(company.representative.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
 
 
 def test_only_business_courses_make_a_company_ready(company, course):
     done = completion(company.representative.user, course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
 
 
 def test_a_stranger_completing_makes_no_company_ready(company, business_course):
     completion(company.representative.user, business_course, at=EARLIER)
     done = completion(person_with_account().user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == []
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == []
 
 
 def test_every_company_of_the_person_is_considered(company, business_course):
@@ -290,7 +303,7 @@ def test_every_company_of_the_person_is_considered(company, business_course):
     joined_member(second, company.representative)
     completion(second.representative.user, business_course, at=EARLIER)
     done = completion(company.representative.user, business_course, at=EARLIER)
-    assert companies.companies_ready(completion=done, today=TODAY) == [
+    assert companies_registration.companies_ready(completion=done, today=TODAY) == [
         company,
         second,
     ]
@@ -302,7 +315,7 @@ def test_people_who_completed_lists_representative_and_joined_members(
     colleague = person_with_account()
     joined_member(company, colleague)
     completion(colleague.user, business_course, at=EARLIER)
-    assert companies.people_who_completed(
+    assert companies_registration.people_who_completed(
         company=company, course=business_course, today=TODAY
     ) == {colleague.pk}
 
@@ -313,7 +326,7 @@ def test_company_progress_counts_per_business_course(company, business_course):
     colleague = person_with_account()
     joined_member(company, colleague)
     completion(colleague.user, business_course, at=EARLIER)
-    [progress] = companies.company_progress(company=company, today=TODAY)
+    [progress] = companies_registration.company_progress(company=company, today=TODAY)
     assert (progress.course, progress.completed, progress.required) == (
         business_course,
         1,
@@ -322,5 +335,5 @@ def test_company_progress_counts_per_business_course(company, business_course):
     assert not progress.representative_completed
     assert not progress.ready
     completion(company.representative.user, business_course, at=EARLIER)
-    [progress] = companies.company_progress(company=company, today=TODAY)
+    [progress] = companies_registration.company_progress(company=company, today=TODAY)
     assert progress.ready

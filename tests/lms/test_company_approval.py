@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate
-from lms import companies
-from lms.companies import MAX_PROOF_BYTES
-from lms.completions import record_completion
+from lms.companies import registration as companies_registration
+from lms.companies.registration import MAX_PROOF_BYTES
+from lms.learning.completions import record_completion
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.admin_helpers import is_denied, signed_in
 from tests.lms.test_companies import (
@@ -40,7 +40,9 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def request_by(person, **fields) -> Company:
-    return companies.register_company(user=person.user, **registration(**fields))
+    return companies_registration.register_company(
+        user=person.user, **registration(**fields)
+    )
 
 
 @pytest.fixture
@@ -149,8 +151,8 @@ def test_approval_lists_the_company_and_rejects_its_rivals(
     ]
     assert trail.of("company_approved")[0]["user_id"] == integrity_officer.pk
     # The stranger is now told the RUC is taken, and cannot ask again.
-    with pytest.raises(companies.CompanyError):
-        companies.resubmit_proof(
+    with pytest.raises(companies_registration.CompanyError):
+        companies_registration.resubmit_proof(
             company=stranger_request,
             proof=pdf_proof(),
             proof_kind=ProofKind.RUC_RECORD,
@@ -170,7 +172,7 @@ def test_completions_in_review_earn_the_certificate_on_approval(
     complete(real.representative, business_course, django_capture_on_commit_callbacks)
     assert not Certificate.objects.filter(company=real).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        companies.approve_company(
+        companies_registration.approve_company(
             company=real, by=integrity_officer, now=timezone.now()
         )
     certificate = Certificate.objects.get(company=real)
@@ -256,7 +258,7 @@ def test_the_representatives_are_told_the_decision_by_email(
 ):
     real = request_by(person_with_account(email="gerente@minera.pe"))
     with django_capture_on_commit_callbacks(execute=True):
-        companies.approve_company(
+        companies_registration.approve_company(
             company=real, by=integrity_officer, now=timezone.now()
         )
     sent = {message.to[0]: message for message in mailoutbox}
@@ -377,7 +379,9 @@ def test_a_stranger_holding_the_link_cannot_join(client, company, business_cours
         invited_at=EARLIER,
         invited_by=company.representative.user,
     )
-    url = reverse("companies:join", args=[companies.invitation_token(member)])
+    url = reverse(
+        "companies:join", args=[companies_registration.invitation_token(member)]
+    )
     client.force_login(person_with_account(email="otro@example.pe").user)
     response = client.post(url, follow=True)
     assert "se envió a otra dirección de correo" in response.content.decode()
@@ -395,8 +399,10 @@ def test_an_unverified_invited_address_cannot_join(company):
     )
     colleague = person_with_account(email="colega@empresa.pe")
     colleague.user.emailaddress_set.update(verified=False)
-    with pytest.raises(companies.CompanyError):
-        companies.join_company(member=member, user=colleague.user, now=timezone.now())
+    with pytest.raises(companies_registration.CompanyError):
+        companies_registration.join_company(
+            member=member, user=colleague.user, now=timezone.now()
+        )
 
 
 # Existing data

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.company_views import REGISTRY_PAGE_SIZE
+from lms.companies.views import REGISTRY_PAGE_SIZE
 from lms.models import Company
 from tests.factories import approved_company
 from tests.lms.test_companies import (

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from courses.models import CoursePage
-from lms import companies
+from lms.companies import registration
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.factories import UserFactory, approved_company, completion
 from tests.lms.test_companies import (
@@ -222,7 +222,9 @@ def invitation(company):
         invited_at=EARLIER,
         invited_by=company.representative.user,
     )
-    return member, reverse("companies:join", args=[companies.invitation_token(member)])
+    return member, reverse(
+        "companies:join", args=[registration.invitation_token(member)]
+    )
 
 
 def test_a_colleague_accepts_and_is_enrolled(client, invitation, business_course):

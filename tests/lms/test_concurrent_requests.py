@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 from lms.models import Attempt, Completion
 
 pytestmark = [

@@ -8,10 +8,15 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from lms.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, current_totp_code
-from lms.demo_staff import INDUCTION_SLUG
+from lms.accounts.staff_security import must_use_mfa
+from lms.demo.catalogue import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    current_totp_code,
+)
+from lms.demo.staff import INDUCTION_SLUG
 from lms.models import User
-from lms.staff_security import must_use_mfa
 from tests.lms.test_seed_demo import COURSE
 
 pytestmark = pytest.mark.django_db

@@ -41,13 +41,14 @@ from wagtail.models import (
 )
 
 from courses.models import Audience, CoursePage
-from lms import cohorts, companies
-from lms.assignments import sync_assignments
-from lms.demo import current_totp_code
+from lms.cohorts import roster
+from lms.companies import registration as companies_registration
+from lms.demo.catalogue import current_totp_code
 from lms.lib.emails import to_html
 from lms.models import Assignment, Completion, Enrolment, ExtensionRequest, Person, User
-from lms.reminders import send_reminders
+from lms.staff.assignments import sync_assignments
 from lms.staff.extension_requests import grant_extension, request_extension
+from lms.staff.reminders import send_reminders
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 from tests.factories import (
     PASSWORD,
@@ -155,7 +156,7 @@ def document_claimed(f) -> list[EmailMessage]:
 
 def cohort_invitation(f) -> list[EmailMessage]:
     return sent(
-        lambda: cohorts.add_participants(
+        lambda: roster.add_participants(
             cohort=f("cohort"), people=[new_person(1, "45678901")], now=timezone.now()
         ),
         f("django_capture_on_commit_callbacks"),
@@ -166,13 +167,15 @@ def company_review(f) -> list[EmailMessage]:
     """The representative hears of an approval, and a rival of its rejection."""
     officer = f("integrity_officer")
     mine, rival = (
-        companies.register_company(
+        companies_registration.register_company(
             user=PersonFactory(user=UserFactory(email=email)).user, **registration()
         )
         for email in ("gerente@minera.pe", "otro@minera.pe")
     )
     return sent(
-        lambda: companies.approve_company(company=mine, by=officer, now=timezone.now()),
+        lambda: companies_registration.approve_company(
+            company=mine, by=officer, now=timezone.now()
+        ),
         f("django_capture_on_commit_callbacks"),
     )
 
@@ -189,7 +192,7 @@ def company_invitation(f) -> list[EmailMessage]:
         representative=PersonFactory(user=UserFactory(email="gerente@cafe.pe")),
     )
     messages = sent(
-        lambda: companies.invite_colleague(
+        lambda: companies_registration.invite_colleague(
             company=company,
             email="colega@cafe.pe",
             by=company.representative.user,

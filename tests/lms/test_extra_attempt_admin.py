@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Audience
-from lms.assessment import start_attempt
-from lms.attempt_admin import PAGE_SIZE
+from lms.learning.assessment import start_attempt
+from lms.learning.extra_attempts import PAGE_SIZE
 from lms.models import Attempt, Completion, Enrolment, ExtraAttempt
 from tests.admin_helpers import messages_of
 from tests.factories import (

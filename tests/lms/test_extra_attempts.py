@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from courses.models import Audience
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 from lms.models import Attempt, Enrolment, ExtraAttempt
 from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import (

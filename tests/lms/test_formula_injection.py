@@ -16,8 +16,8 @@ import pytest
 from django.urls import reverse
 from wagtail.log_actions import log
 
+from lms.lib.spreadsheet_cells import safe_cell
 from lms.models import Person
-from lms.spreadsheet_cells import safe_cell
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, with_mfa
 from tests.lms.test_hr_report_cohorts import (

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from lms.tasks import send_email
+from lms.lib.emails import send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_a_failing_check_is_one_warning_not_an_error_per_probe(
     health(client)
 
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
-        ("lms.health_views", "WARNING", "Health check failed: cache")
+        ("lms.health", "WARNING", "Health check failed: cache")
     ]
 
 

@@ -16,8 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lms.assignments import sync_for_user
-from lms.learning import enrol
+from lms.learning.progress import enrol
 from lms.models import (
     CohortMode,
     Completion,
@@ -26,6 +25,7 @@ from lms.models import (
     Person,
     StaffMember,
 )
+from lms.staff.assignments import sync_for_user
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, cohort_with_sessions
 from tests.lms.test_hr_report_queries import ASSIGNMENTS_PAGE, COMPLETION_PAGE, EXPORT

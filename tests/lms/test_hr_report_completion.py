@@ -12,8 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from lms.models import Assignment, AssignmentStatus
-from lms.reports import completion_by_unit, current_assignments
-from lms.scopes import scope_for
+from lms.reports.queries import completion_by_unit, current_assignments
+from lms.staff.scopes import scope_for
 from tests.factories import StaffMemberFactory
 
 TODAY = date(2026, 5, 1)

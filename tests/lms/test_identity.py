@@ -1,8 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from lms.identity import DocumentType, mask_document_number, normalise_document_number
 from lms.models import Person
+from lms.people.identity import (
+    DocumentType,
+    mask_document_number,
+    normalise_document_number,
+)
 
 
 @pytest.mark.parametrize(

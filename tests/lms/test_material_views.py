@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
-from lms import materials
-from lms.editions import building
-from lms.editions.models import MaterialEdition
-from lms.wagtail_hooks.materials import material_buttons
+from lms.materials import documents, editions
+from lms.materials.models import MaterialEdition
+from lms.materials.wagtail_hooks import material_buttons
 from tests.factories import CoursePageFactory, UserFactory, with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +56,9 @@ def superuser(db):
 @pytest.fixture
 def built(course):
     """The course's material, built as the publishing of the course builds it."""
-    edition = building.edition_for(course=course, language="es")
-    building.start(edition=edition)
-    building.build_edition(edition)
+    edition = editions.edition_for(course=course, language="es")
+    editions.start(edition=edition)
+    editions.build_edition(edition)
     return edition
 
 
@@ -68,7 +67,7 @@ def ready(course):
     """A current edition whose files are stand-ins: nothing is rendered."""
     edition = MaterialEdition.objects.create(
         course=course,
-        content_version=materials.publication_key(course),
+        content_version=documents.publication_key(course),
         language="es",
         status=MaterialEdition.Status.DONE,
         step=3,
@@ -203,8 +202,8 @@ def test_a_current_edition_is_streamed_without_building_again(
     def must_not_build(*args, **kwargs):
         raise AssertionError("built again")
 
-    monkeypatch.setattr(building, "build_edition", must_not_build)
-    monkeypatch.setattr(building, "queue_build", must_not_build)
+    monkeypatch.setattr(editions, "build_edition", must_not_build)
+    monkeypatch.setattr(editions, "queue_build", must_not_build)
     client.force_login(trainer.person.user)
 
     # Session, user, the staff check (two-factor), course, trainer check (the
@@ -223,7 +222,7 @@ def queued(monkeypatch):
     """The builds queued, none of them run."""
     jobs = []
     monkeypatch.setattr(
-        building, "build_material_edition", SimpleNamespace(enqueue=jobs.append)
+        editions, "build_material_edition", SimpleNamespace(enqueue=jobs.append)
     )
     return jobs
 
@@ -232,7 +231,7 @@ def edition_of(course, **values) -> MaterialEdition:
     """Return the course's current edition, in the state `values` give."""
     return MaterialEdition.objects.create(
         course=course,
-        content_version=materials.publication_key(course),
+        content_version=documents.publication_key(course),
         language="es",
         **values,
     )
@@ -360,8 +359,8 @@ def test_two_requests_arriving_together_start_one_build(
         if self.model is MaterialEdition and not missed:
             # This request looks; the other looks, finds nothing and writes.
             missed.append(True)
-            other = building.edition_for(course=course, language="es")
-            building.start(edition=other)
+            other = editions.edition_for(course=course, language="es")
+            editions.start(edition=other)
             raise MaterialEdition.DoesNotExist
         return real_get(self, *args, **kwargs)
 

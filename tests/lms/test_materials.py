@@ -17,8 +17,8 @@ from wagtail_factories import DocumentFactory, ImageFactory
 
 from courses.importing import import_course
 from courses.models import LessonPage
-from lms import materials
-from lms.materials import (
+from lms.materials import documents as materials_documents
+from lms.materials.documents import (
     LessonMaterial,
     facilitator_pdf,
     material_zip,
@@ -221,13 +221,13 @@ def material_course(catalogue, law, photo):
 def count_renders(monkeypatch):
     """Count the PDFs actually rendered, still rendering them."""
     renders = []
-    real = materials.render_html_pdf
+    real = materials_documents.render_html_pdf
 
     def counting(html, **kwargs):
         renders.append(html)
         return real(html, **kwargs)
 
-    monkeypatch.setattr(materials, "render_html_pdf", counting)
+    monkeypatch.setattr(materials_documents, "render_html_pdf", counting)
     return renders
 
 
@@ -450,7 +450,7 @@ def test_each_edition_and_language_is_cached_apart(material_course, count_render
     participant_pdf(material_course)
     facilitator_pdf(material_course)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(materials, "get_language", lambda: "en")
+        patch.setattr(materials_documents, "get_language", lambda: "en")
         participant_pdf(material_course)
 
     assert len(count_renders) == 3

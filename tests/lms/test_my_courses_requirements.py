@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from certificates.issuance import issue_certificate
 from courses.models import CoursePage
-from lms.assignments import sync_assignments
 from lms.models import Assignment, Completion, Enrolment
+from lms.staff.assignments import sync_assignments
 from tests.factories import (
     CoursePageFactory,
     PersonFactory,

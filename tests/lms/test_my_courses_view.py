@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.learning import complete_lesson
+from lms.learning.progress import complete_lesson
 from lms.models import Completion, Enrolment
 from tests.factories import CoursePageFactory, LessonPageFactory
 

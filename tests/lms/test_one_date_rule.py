@@ -15,8 +15,8 @@ from certificates.issuance import issue_for_completion
 from certificates.models import RevocationReason
 from certificates.revocation import revoke
 from courses.models import CoursePage
-from lms.assignments import sync_assignments
 from lms.models import Assignment, AssignmentStatus, Person
+from lms.staff.assignments import sync_assignments
 from tests.factories import StaffMemberFactory, UserFactory, completion, with_mfa
 
 pytestmark = pytest.mark.django_db

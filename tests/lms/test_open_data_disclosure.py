@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Audience
-from lms import transparency
-from lms.transparency import DATASETS
+from lms.transparency import figures as transparency_figures
+from lms.transparency.figures import DATASETS
 from tests.factories import CoursePageFactory, TrainingRequirementFactory, organisation
 from tests.lms.test_transparency import Builder, Dataset
 
@@ -84,7 +84,7 @@ def build(catalogue):
 @pytest.fixture
 def units(build):
     """Build the units' staff; nothing else."""
-    start, _end = transparency.last_full_quarter(build.data.today)
+    start, _end = transparency_figures.last_full_quarter(build.data.today)
     for unit in UNITS:
         office = organisation(unit.code, f"Oficina {unit.code}", build.root)
         build.data.units[unit.code] = office
@@ -208,7 +208,7 @@ def test_the_dashboard_and_every_file_publish_the_same_figures(client, units):
         expected = {
             for_json: [
                 {
-                    column.name: transparency.open_value(
+                    column.name: transparency_figures.open_value(
                         column, value, for_json=for_json
                     )
                     for column, value in zip(dataset.columns, row, strict=True)
@@ -231,7 +231,7 @@ def test_two_days_files_differ_by_no_one(client, time_machine, build, units):
     """
     time_machine.move_to(build.data.today, tick=False)
     first = {slug: published(client, slug) for slug in ("units", "champions")}
-    start, end = transparency.last_full_quarter(build.data.today)
+    start, end = transparency_figures.last_full_quarter(build.data.today)
     build.n = 1000
     # Overnight: one newly due and late, one due in the quarter entered late
     # and late, one of the quarter's on-time people gone since its start.

@@ -7,14 +7,14 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from lms.identity import DocumentType
-from lms.participant_lists import (
+from lms.cohorts.participant_lists import (
     PARTICIPANT_LIST,
     ListedPerson,
     parse_list,
     read_pasted,
 )
-from lms.spreadsheets import SpreadsheetError, read_sheet
+from lms.lib.spreadsheets import SpreadsheetError, read_sheet
+from lms.people.identity import DocumentType
 
 
 def parsed(text: str) -> tuple[list[ListedPerson], list[tuple]]:

@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from lms.demo import DEMO_PASSWORD
+from lms.demo.catalogue import DEMO_PASSWORD
 from lms.models import User
 from tests.factories import PASSWORD
 from tests.lms.test_accounts import SIGNUP

@@ -19,11 +19,12 @@ from openpyxl import Workbook
 
 from courses.dates import add_days, add_months, validate_plausible_date
 from courses.models import CoursePage
-from lms.assignments import sync_assignments
-from lms.cohort_forms import CohortForm, SessionForm
+from lms.cohorts.forms import CohortForm, SessionForm
+from lms.imports.columns import STAFF_FILE, parse_sheet
+from lms.lib.spreadsheets import read_sheet
 from lms.models import Assignment, CohortMode, StaffMember, TrainingRequirement
-from lms.scopes import Scope
-from lms.spreadsheets import STAFF_FILE, parse_sheet, read_sheet
+from lms.staff.assignments import sync_assignments
+from lms.staff.scopes import Scope
 from tests.admin_helpers import messages_of, signed_in
 from tests.factories import StaffMemberFactory, TrainingRequirementFactory
 

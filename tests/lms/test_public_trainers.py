@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms import trainers
 from lms.models import Completion, Person, Province, TrainerCertification
+from lms.trainers import registry
 from tests.factories import UserFactory, certified_trainer
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def withdrawn(trainer_course, integrity_officer):
     certification = new_trainer(
         trainer_course, integrity_officer, "Retirado", province=Province.CUTERVO
     )
-    trainers.withdraw_trainer(
+    registry.withdraw_trainer(
         certification=certification,
         reason="Renunció.",
         by=integrity_officer,

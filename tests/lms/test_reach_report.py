@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CoursePage
-from lms.learning import enrol
+from lms.cohorts.reach import Reach
+from lms.learning.progress import enrol
 from lms.models import (
     CohortMode,
     Completion,
@@ -29,7 +30,6 @@ from lms.models import (
     Province,
     TrainerCertification,
 )
-from lms.reach import Reach
 from tests.admin_helpers import is_denied, signed_in
 from tests.factories import (
     CoursePageFactory,

@@ -10,8 +10,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from lms import reminders
-from lms.assignments import extend_due_date, sync_assignments, waive
 from lms.models import (
     Assignment,
     Completion,
@@ -19,7 +17,9 @@ from lms.models import (
     Reminder,
     ReminderKind,
 )
-from lms.reminders import reminder_owed, send_reminders
+from lms.staff import reminders
+from lms.staff.assignments import extend_due_date, sync_assignments, waive
+from lms.staff.reminders import reminder_owed, send_reminders
 from tests.factories import (
     PersonFactory,
     StaffMemberFactory,

@@ -13,9 +13,9 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from courses.models import CoursePage
-from lms.assignments import sync_assignments
 from lms.models import Completion, Enrolment, Reminder, ReminderKind
-from lms.reminders import send_reminders
+from lms.staff.assignments import sync_assignments
+from lms.staff.reminders import send_reminders
 from tests.factories import (
     PersonFactory,
     StaffMemberFactory,

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from courses.models import CoursePage
-from lms import requirement_preview
-from lms.assignments import sync_assignments
 from lms.models import Assignment, Completion, Enrolment, TrainingRequirement
-from lms.viewsets import TrainingRequirementViewSet
+from lms.staff import requirement_preview
+from lms.staff.assignments import sync_assignments
+from lms.staff.viewsets import TrainingRequirementViewSet
 from tests.admin_helpers import signed_in
 from tests.factories import (
     CoursePageFactory,

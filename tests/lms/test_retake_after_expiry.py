@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from certificates.models import Certificate, Status
 from courses.models import CoursePage
-from lms.assessment import AssessmentError, start_attempt, submit_attempt
+from lms.learning.assessment import AssessmentError, start_attempt, submit_attempt
 from lms.models import Completion, Person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

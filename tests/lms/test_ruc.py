@@ -7,7 +7,7 @@ doctests, validate-ruc's cases and one derived from a DNI).
 import pytest
 from django.core.exceptions import ValidationError
 
-from lms.identity import normalise_ruc
+from lms.people.identity import normalise_ruc
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.search_terms import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
+from courses.search_terms import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
 from tests.certificates.conftest import issue
 from tests.factories import StaffMemberFactory, UserFactory, with_mfa
 from tests.lms.test_companies import business_course_fixture  # noqa: F401

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.issuance import issue_certificate
-from lms.assessment import start_attempt
+from lms.learning.assessment import start_attempt
 from lms.models import Attempt, Completion, Person
 
 pytestmark = pytest.mark.django_db

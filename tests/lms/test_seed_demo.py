@@ -11,9 +11,8 @@ from wagtail.models import Site
 
 from certificates.models import Certificate
 from courses.models import CataloguePage, CoursePage, LessonPage
-from lms import transparency
-from lms.demo import ACCOUNTS, DEMO_PASSWORD
-from lms.demo_staff import INDUCTION_SLUG
+from lms.demo.catalogue import ACCOUNTS, DEMO_PASSWORD
+from lms.demo.staff import INDUCTION_SLUG
 from lms.models import (
     Assignment,
     Cohort,
@@ -25,8 +24,9 @@ from lms.models import (
     TrainingRequirement,
     User,
 )
-from lms.scopes import scope_for
-from lms.staff_forms import PERSON_FIELDS, StaffMemberForm
+from lms.staff.forms import PERSON_FIELDS, StaffMemberForm
+from lms.staff.scopes import scope_for
+from lms.transparency import figures as transparency_figures
 from tests.factories import question_bank
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +232,7 @@ def test_the_demo_dashboard_publishes_a_share_and_a_champion(
     (tmp_path / "curso.json").write_text(json.dumps(induction), encoding="utf-8")
     call_command("seed_demo", courses_dir=tmp_path)
 
-    figures = transparency.compute_figures(today=today)
+    figures = transparency_figures.compute_figures(today=today)
 
     shares = {unit.code: unit.on_time_share for unit in figures.units}
     assert (shares["DRTPE"], shares["CR"]) == (58, 100)

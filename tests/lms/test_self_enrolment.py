@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lms import cohorts
+from lms.cohorts import roster
 from lms.models import JoinedVia, Participant, Person
 from tests.factories import PersonFactory, StaffMemberFactory, UserFactory
 
@@ -87,7 +87,7 @@ def test_staff_citizens_and_businesses_alike_may_join(client, cohort, units):
 
 
 def test_a_closed_link_says_so_and_joins_nobody(learner_client, cohort, english):
-    cohorts.set_self_enrolment(cohort=cohort, is_open=False)
+    roster.set_self_enrolment(cohort=cohort, is_open=False)
     page = learner_client.get(join_url(cohort)).content.decode()
     assert "closed this cohort" in page
     response = learner_client.post(join_url(cohort))
@@ -101,7 +101,7 @@ def test_a_full_cohort_says_so_and_joins_nobody(
 ):
     cohort.capacity = 1
     cohort.save()
-    cohorts.join_cohort(cohort=cohort, user=stranger, now=cohort.created_at)
+    roster.join_cohort(cohort=cohort, user=stranger, now=cohort.created_at)
     assert (
         "This cohort is full." in learner_client.get(join_url(cohort)).content.decode()
     )

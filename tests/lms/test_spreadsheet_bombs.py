@@ -19,15 +19,10 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from openpyxl import Workbook
 
+from lms.cohorts.participant_lists import PARTICIPANT_LIST
+from lms.imports.columns import STAFF_FILE
+from lms.lib.spreadsheets import MAX_COLUMNS, SheetLimits, SpreadsheetError, read_sheet
 from lms.models import Participant, Person, StaffMember
-from lms.participant_lists import PARTICIPANT_LIST
-from lms.spreadsheets import (
-    MAX_COLUMNS,
-    STAFF_FILE,
-    SheetLimits,
-    SpreadsheetError,
-    read_sheet,
-)
 
 HEADER = (
     "dni,nombres,apellidos,correo,codigo_unidad,cargo,regimen,"

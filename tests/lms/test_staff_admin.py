@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from lms.assignments import sync_assignments
 from lms.models import (
     Assignment,
     DueDateExtension,
@@ -22,7 +21,8 @@ from lms.models import (
     Role,
     StaffMember,
 )
-from lms.viewsets import PersonnelViewSetGroup, StaffViewSet
+from lms.staff.assignments import sync_assignments
+from lms.staff.viewsets import PersonnelViewSetGroup, StaffViewSet
 from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import (
     PersonFactory,

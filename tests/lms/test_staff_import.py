@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from wagtail.models import ModelLogEntry
 
-from lms.imports import LOG_ACTION, import_staff
+from lms.imports.changes import LOG_ACTION, import_staff
 from lms.models import (
     Assignment,
     ClosedReason,
@@ -15,7 +15,7 @@ from lms.models import (
     Regime,
     StaffMember,
 )
-from lms.scopes import MANAGE_ROLES, Scope, scope_for
+from lms.staff.scopes import MANAGE_ROLES, Scope, scope_for
 from tests.factories import (
     PersonFactory,
     StaffMemberFactory,

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from lms import import_views
-from lms.imports import LOG_ACTION
+from lms.imports import views
+from lms.imports.changes import LOG_ACTION
 from lms.models import Assignment, OrganisationRole, Person, StaffMember
 from tests.admin_helpers import signed_in
 from tests.factories import PersonFactory, StaffMemberFactory
@@ -55,7 +55,7 @@ def table_sizes() -> tuple[int, int, int]:
 
 
 def waiting_files(user) -> list[str]:
-    folder = f"{import_views.STORAGE_DIR}/{user.pk}"
+    folder = f"{views.STORAGE_DIR}/{user.pk}"
     return default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
 
 
@@ -188,7 +188,7 @@ def test_a_wrong_file_type_is_refused_with_a_clear_message(hr_client):
 
 
 def test_a_file_over_the_size_limit_is_refused(hr_client, monkeypatch):
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 100)
     response = upload(hr_client, HEADER, ROSA)
     assert "files up to 100" in response.text
     assert table_sizes() == (0, 0, 0)
@@ -264,7 +264,7 @@ def test_a_confirmation_stopped_half_way_may_be_retried_and_imports_once(
         raise SystemExit(1)
 
     with monkeypatch.context() as patched:
-        patched.setattr("lms.imports.sync_assignments", stopped)
+        patched.setattr("lms.imports.changes.sync_assignments", stopped)
         with pytest.raises(SystemExit):
             confirm(hr_client, ticket)
     assert table_sizes() == (0, 0, 0)
@@ -281,13 +281,13 @@ def test_a_worker_killed_outright_frees_the_confirmation_within_minutes(
 ):
     ticket = upload(hr_client, HEADER, ROSA, JOSE).context["ticket"]
     # A killed worker leaves its claim behind, with nothing written.
-    fields = signing.loads(ticket, salt=import_views.TICKET_SALT)
-    claim = import_views.PendingImport(**fields).claim_key
-    cache.add(claim, import_views.RUNNING, import_views.RUNNING_MAX_AGE)
+    fields = signing.loads(ticket, salt=views.TICKET_SALT)
+    claim = views.PendingImport(**fields).claim_key
+    cache.add(claim, views.RUNNING, views.RUNNING_MAX_AGE)
     confirm(hr_client, ticket)
     assert "This import is under way" in hr_client.get(URL).text
     assert table_sizes() == (0, 0, 0)
 
-    with time_machine.travel(timedelta(seconds=import_views.RUNNING_MAX_AGE + 1)):
+    with time_machine.travel(timedelta(seconds=views.RUNNING_MAX_AGE + 1)):
         confirm(hr_client, ticket)
     assert table_sizes() == (2, 2, 2)

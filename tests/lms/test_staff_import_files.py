@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from lms.identity import DocumentType
-from lms.imports import import_staff
+from lms.imports.changes import import_staff
 from lms.models import Regime
-from lms.scopes import MANAGE_ROLES, Scope, scope_for
+from lms.people.identity import DocumentType
+from lms.staff.scopes import MANAGE_ROLES, Scope, scope_for
 
 HEADER = (
     "dni,nombres,apellidos,correo,codigo_unidad,cargo,regimen,"

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.demo import current_totp_code
+from lms.accounts.staff_security import must_use_mfa
+from lms.demo.catalogue import current_totp_code
 from lms.models import Role
-from lms.staff_security import must_use_mfa
 from tests.admin_helpers import messages_of
 from tests.factories import PASSWORD, UserFactory, grant, totp_code, with_mfa
 

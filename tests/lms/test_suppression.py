@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.suppression import Count, Publication, Sum, withheld
+from lms.transparency.suppression import Count, Publication, Sum, withheld
 
 BOUND = 30
 UNPUBLISHED = Publication.UNPUBLISHED

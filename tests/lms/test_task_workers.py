@@ -11,7 +11,7 @@ from django_tasks import TaskResultStatus
 from rq import Queue, Worker
 from rq.worker import WorkerStatus
 
-from lms.tasks import send_email
+from lms.lib.emails import send_email
 from lms.workers import OUTAGE, OutageTolerantWorker
 
 

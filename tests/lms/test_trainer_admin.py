@@ -13,9 +13,9 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from certificates.issuance import issue_for_completion
-from lms import trainers
 from lms.models import Person, Province, TrainerCertification
-from lms.trainers import TrainerError
+from lms.trainers import registry
+from lms.trainers.registry import TrainerError
 from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import UserFactory, certified_trainer, completion, with_mfa
 
@@ -82,7 +82,7 @@ def test_the_registry_shows_each_trainer_with_their_qualification(
 ):
     Person.objects.filter(pk=trainer.person_id).update(document_number="41234567")
     certificate = issue_for_completion(trainer.qualification)
-    trainers.withdraw_trainer(
+    registry.withdraw_trainer(
         certification=other_trainer,
         reason="Renunció.",
         by=integrity_officer,
@@ -118,7 +118,7 @@ def test_the_registry_filters_by_province_and_status(
     signed_in(client, integrity_officer)
     html = client.get(INDEX, {"province": Province.CHOTA}).content.decode()
     assert "Otto" in html and "Carmen" not in html
-    trainers.withdraw_trainer(
+    registry.withdraw_trainer(
         certification=trainer,
         reason="Renunció.",
         by=integrity_officer,
@@ -151,7 +151,7 @@ def add_trainers(count: int, course, officer) -> None:
         if number % 2:
             issue_for_completion(certification.qualification)
         if number % 3 == 0:
-            trainers.withdraw_trainer(
+            registry.withdraw_trainer(
                 certification=certification,
                 reason="Retirado.",
                 by=officer,
@@ -211,7 +211,7 @@ def test_the_integrity_officer_approves_a_trainer(
     assert certification.listed_publicly is True
     assert certification.approved_by == integrity_officer
     assert messages_of(response) == ["Lucía Chávez Ruiz is now a certified trainer."]
-    entry = ModelLogEntry.objects.get(action=trainers.APPROVE_ACTION)
+    entry = ModelLogEntry.objects.get(action=registry.APPROVE_ACTION)
     assert entry.user_id == integrity_officer.pk
     assert entry.object_id == str(certification.pk)
 
@@ -225,7 +225,7 @@ def test_an_approval_without_an_institution_writes_nothing(
     assert response.status_code == 400
     assert response.context["form"].errors["institution"] == ["This field is required."]
     assert not TrainerCertification.objects.exists()
-    assert not ModelLogEntry.objects.filter(action=trainers.APPROVE_ACTION).exists()
+    assert not ModelLogEntry.objects.filter(action=registry.APPROVE_ACTION).exists()
 
 
 def test_a_completion_not_offered_cannot_be_posted(
@@ -247,7 +247,7 @@ def test_a_refusal_of_the_registry_is_shown_on_the_form(
     def refuse(**kwargs):
         raise TrainerError("Lucía Chávez Ruiz is already a certified trainer.")
 
-    monkeypatch.setattr(trainers, "approve_trainer", refuse)
+    monkeypatch.setattr(registry, "approve_trainer", refuse)
     response = signed_in(client, integrity_officer).post(
         APPROVE, approval_form(candidate)
     )
@@ -299,7 +299,7 @@ def test_the_integrity_officer_withdraws_a_trainer(
 def test_an_active_row_offers_withdrawal_and_a_withdrawn_one_does_not(
     client, integrity_officer, trainer, other_trainer
 ):
-    trainers.withdraw_trainer(
+    registry.withdraw_trainer(
         certification=other_trainer,
         reason="Renunció.",
         by=integrity_officer,

@@ -14,9 +14,9 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from lms import trainers
 from lms.models import Completion, Person, Province, TrainerCertification
-from lms.trainers import TrainerError
+from lms.trainers import registry
+from lms.trainers.registry import TrainerError
 from tests.factories import UserFactory, completion
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +45,11 @@ def approve(qualification, officer, **fields) -> TrainerCertification:
         "by": officer,
         "now": timezone.now(),
     }
-    return trainers.approve_trainer(qualification=qualification, **values | fields)
+    return registry.approve_trainer(qualification=qualification, **values | fields)
 
 
 def withdraw(certification, officer, reason="Dejó de dictar cursos."):
-    return trainers.withdraw_trainer(
+    return registry.withdraw_trainer(
         certification=certification, reason=reason, by=officer, now=timezone.now()
     )
 
@@ -72,7 +72,7 @@ def test_eligible_are_current_trainer_course_completions_of_uncertified_people(
         UserFactory(), trainer_course, at=timezone.now() - timedelta(days=5)
     )
     Completion.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
-    eligible = trainers.eligible_qualifications(today=timezone.localdate())
+    eligible = registry.eligible_qualifications(today=timezone.localdate())
     # The trainer already holds an active certification.
     assert eligible == [qualification]
     assert lapsed not in eligible
@@ -84,13 +84,13 @@ def test_eligible_offers_the_latest_completion_once_per_person(
     renewal = Completion.objects.create(
         enrolment=qualification.enrolment, completed_at=timezone.now(), score=95
     )
-    eligible = trainers.eligible_qualifications(today=timezone.localdate())
+    eligible = registry.eligible_qualifications(today=timezone.localdate())
     assert eligible == [renewal]
 
 
 def test_a_withdrawn_trainer_is_eligible_again(trainer, integrity_officer):
     withdraw(trainer, integrity_officer)
-    eligible = trainers.eligible_qualifications(today=timezone.localdate())
+    eligible = registry.eligible_qualifications(today=timezone.localdate())
     assert eligible == [trainer.qualification]
 
 
@@ -113,7 +113,7 @@ def test_approval_records_the_trainer_and_who_approved_when(
     assert certification.approved_by == integrity_officer
     assert certification.approved_at == now
     assert certification.is_valid_on(timezone.localdate())
-    [entry] = entries(trainers.APPROVE_ACTION)
+    [entry] = entries(registry.APPROVE_ACTION)
     assert entry.object_id == str(certification.pk)
     assert entry.user_id == integrity_officer.pk
     assert entry.timestamp == now
@@ -131,7 +131,7 @@ def assert_refused(qualification, officer, message: str, **fields) -> None:
         approve(qualification, officer, **fields)
     assert str(refusal.value) == message
     assert TrainerCertification.objects.count() == before
-    assert entries(trainers.APPROVE_ACTION) == []
+    assert entries(registry.APPROVE_ACTION) == []
 
 
 def test_a_completion_of_another_course_qualifies_no_one(
@@ -205,7 +205,7 @@ def test_a_province_outside_cajamarca_is_refused(
 
 def test_withdrawal_records_who_when_and_why(trainer, integrity_officer):
     now = timezone.now()
-    withdrawn = trainers.withdraw_trainer(
+    withdrawn = registry.withdraw_trainer(
         certification=trainer,
         reason="  Conducta contraria al código de ética. ",
         by=integrity_officer,
@@ -216,7 +216,7 @@ def test_withdrawal_records_who_when_and_why(trainer, integrity_officer):
     assert trainer.withdrawn_at == now
     assert trainer.withdrawn_by == integrity_officer
     assert trainer.withdrawal_reason == "Conducta contraria al código de ética."
-    [entry] = entries(trainers.WITHDRAW_ACTION)
+    [entry] = entries(registry.WITHDRAW_ACTION)
     assert entry.object_id == str(trainer.pk)
     assert (entry.user_id, entry.timestamp) == (integrity_officer.pk, now)
     assert entry.data == {"reason": "Conducta contraria al código de ética."}
@@ -227,7 +227,7 @@ def test_withdrawal_needs_a_reason(trainer, integrity_officer, english):
         withdraw(trainer, integrity_officer, reason=" \n ")
     trainer.refresh_from_db()
     assert trainer.is_active
-    assert entries(trainers.WITHDRAW_ACTION) == []
+    assert entries(registry.WITHDRAW_ACTION) == []
 
 
 def test_a_withdrawn_trainer_cannot_be_withdrawn_again(
@@ -246,7 +246,7 @@ def test_a_withdrawn_trainer_cannot_be_withdrawn_again(
         first.withdrawn_at,
         first.withdrawal_reason,
     )
-    assert len(entries(trainers.WITHDRAW_ACTION)) == 1
+    assert len(entries(registry.WITHDRAW_ACTION)) == 1
 
 
 def test_a_withdrawn_trainer_is_not_valid_from_that_day(trainer, integrity_officer):
@@ -260,7 +260,7 @@ def test_a_withdrawn_trainer_is_not_valid_from_that_day(trainer, integrity_offic
 
 def test_a_withdrawn_trainer_leaves_the_public_list(trainer, integrity_officer):
     def listed() -> list[TrainerCertification]:
-        provinces = trainers.listed_by_province(today=timezone.localdate())
+        provinces = registry.listed_by_province(today=timezone.localdate())
         return [each for _province, rows in provinces for each in rows]
 
     assert listed() == [trainer]
@@ -285,9 +285,9 @@ def test_approving_again_makes_a_new_record_and_keeps_the_old(
 
 
 def test_the_trainer_agrees_to_the_list_and_withdraws_agreement(trainer):
-    trainers.set_listing(certification=trainer, listed=False)
+    registry.set_listing(certification=trainer, listed=False)
     assert not TrainerCertification.objects.listed().exists()
-    trainers.set_listing(certification=trainer, listed=True)
+    registry.set_listing(certification=trainer, listed=True)
     assert list(TrainerCertification.objects.listed()) == [trainer]
 
 
@@ -341,7 +341,7 @@ def test_two_withdrawals_at_once_withdraw_once(trainer, integrity_officer, repea
     ]
     trainer.refresh_from_db()
     assert trainer.withdrawal_reason in {"Primera.", "Segunda."}
-    assert len(entries(trainers.WITHDRAW_ACTION)) == 1
+    assert len(entries(registry.WITHDRAW_ACTION)) == 1
 
 
 @pytest.mark.parametrize("repeat", range(3))
@@ -357,4 +357,4 @@ def test_two_approvals_at_once_approve_once(qualification, integrity_officer, re
         "TrainerError",
     ]
     assert TrainerCertification.objects.count() == 1
-    assert len(entries(trainers.APPROVE_ACTION)) == 1
+    assert len(entries(registry.APPROVE_ACTION)) == 1

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courses.models import CoursePage
 from lms.models import Completion, TrainerCertification
-from lms.trainers import withdraw_trainer
+from lms.trainers.registry import withdraw_trainer
 from tests.factories import UserFactory, certified_trainer, completion
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from courses.dates import add_months
 from courses.models import Audience
-from lms import transparency
 from lms.models import Assignment, Person, Province, QuarterRelease, StaffMember
+from lms.transparency import figures as transparency_figures
 from tests.factories import (
     CoursePageFactory,
     PersonFactory,
@@ -125,7 +125,7 @@ def build_dataset(*, catalogue, integrity_officer, scale: int = 1) -> Dataset:
     outside the 12 months; business certificates: 2 this month.
     """
     today = timezone.localdate()
-    start, _end = transparency.last_full_quarter(today)
+    start, _end = transparency_figures.last_full_quarter(today)
     due = start + timedelta(days=10)
     root = organisation("GRC", "Gobierno Regional de Cajamarca")
     units = {
@@ -233,10 +233,10 @@ def by_code(rows):
 
 
 def test_unit_figures_are_exact_and_small_groups_suppressed(dataset):
-    units = by_code(transparency.compute_figures(today=dataset.today).units)
+    units = by_code(transparency_figures.compute_figures(today=dataset.today).units)
 
     # 6 due and 5 on time would tell the 1 late: on time is withheld.
-    assert units["GRDS"] == transparency.UnitFigure(
+    assert units["GRDS"] == transparency_figures.UnitFigure(
         code="GRDS",
         name="Gerencia Regional de Desarrollo Social",
         due=6,
@@ -258,7 +258,7 @@ def test_a_group_of_four_is_fewer_than_five(dataset):
         :1
     ].get().assignments.update(closed_on=dataset.today, closed_reason="left")
 
-    figures = transparency.compute_figures(today=dataset.today)
+    figures = transparency_figures.compute_figures(today=dataset.today)
 
     ppr = by_code(figures.units)["PPR"]
     assert (ppr.due, ppr.on_time, ppr.on_time_share) == (None, None, None)
@@ -282,7 +282,7 @@ def test_a_late_renewal_is_not_a_late_induction(dataset):
         completed_on=renewal_due + timedelta(days=3),
     )
 
-    figures = transparency.compute_figures(today=dataset.today)
+    figures = transparency_figures.compute_figures(today=dataset.today)
 
     assert by_code(figures.units)["PPR"].on_time == 5
     assert [champion.code for champion in figures.champions] == ["PPR"]
@@ -304,15 +304,17 @@ def test_a_leaver_late_in_the_quarter_does_not_unseat_a_champion(dataset):
         left_on=induction.due_on + timedelta(days=1),
     )
 
-    figures = transparency.compute_figures(today=dataset.today)
+    figures = transparency_figures.compute_figures(today=dataset.today)
 
     assert figures.champions == [
-        transparency.Champion(code="PPR", name="Procuraduría Pública Regional", due=5)
+        transparency_figures.Champion(
+            code="PPR", name="Procuraduría Pública Regional", due=5
+        )
     ]
 
 
 def test_officials_trainers_and_certificates(dataset):
-    figures = transparency.compute_figures(today=dataset.today)
+    figures = transparency_figures.compute_figures(today=dataset.today)
 
     assert figures.officials_trained == 5
     provinces = by_code(figures.provinces)
@@ -329,10 +331,12 @@ def test_officials_trainers_and_certificates(dataset):
 
 
 def test_champions_are_units_all_on_time_with_five_due(dataset):
-    figures = transparency.compute_figures(today=dataset.today)
+    figures = transparency_figures.compute_figures(today=dataset.today)
 
     assert figures.champions == [
-        transparency.Champion(code="PPR", name="Procuraduría Pública Regional", due=5)
+        transparency_figures.Champion(
+            code="PPR", name="Procuraduría Pública Regional", due=5
+        )
     ]
 
 
@@ -345,16 +349,16 @@ def test_champions_are_units_all_on_time_with_five_due(dataset):
     ],
 )
 def test_last_full_quarter(today, quarter):
-    assert transparency.last_full_quarter(today) == quarter
+    assert transparency_figures.last_full_quarter(today) == quarter
 
 
 @pytest.mark.parametrize(("part", "whole"), [(None, 5), (5, None), (None, None)])
 def test_no_share_of_a_withheld_count_or_group(part, whole):
-    assert transparency.share(part, whole) is None
+    assert transparency_figures.share(part, whole) is None
 
 
 def test_share_of_published_counts():
-    assert transparency.share(5, 6) == 83
+    assert transparency_figures.share(5, 6) == 83
 
 
 def test_dashboard_is_public_and_shows_the_figures(client, english, dataset):
@@ -407,17 +411,17 @@ def test_second_request_uses_the_cache(client, dataset):
 
 
 def test_figures_are_cached_by_day(dataset):
-    first = transparency.figures(today=dataset.today)
+    first = transparency_figures.figures(today=dataset.today)
     StaffMember.objects.update(is_senior_official=False)
 
-    assert transparency.figures(today=dataset.today) == first
-    tomorrow = transparency.figures(today=dataset.today + timedelta(days=1))
+    assert transparency_figures.figures(today=dataset.today) == first
+    tomorrow = transparency_figures.figures(today=dataset.today + timedelta(days=1))
     assert tomorrow.officials_trained is None
 
 
 def test_a_closed_quarter_is_published_once(dataset):
     """A record corrected afterwards changes nothing: the difference would tell."""
-    first = transparency.figures(today=dataset.today)
+    first = transparency_figures.figures(today=dataset.today)
     # HR records, late, someone due on the quarter's last day who was late.
     build = Builder(dataset)
     build.n = 1000
@@ -428,19 +432,19 @@ def test_a_closed_quarter_is_published_once(dataset):
         late_by=2,
     )
 
-    tomorrow = transparency.figures(today=dataset.today + timedelta(days=1))
+    tomorrow = transparency_figures.figures(today=dataset.today + timedelta(days=1))
 
     assert (tomorrow.units, tomorrow.champions) == (first.units, first.champions)
     assert by_code(tomorrow.units)["GRDS"].due == 6
-    fresh = transparency.compute_figures(today=dataset.today)
+    fresh = transparency_figures.compute_figures(today=dataset.today)
     assert by_code(fresh.units)["GRDS"].due == 7
 
 
 def test_the_next_quarter_is_its_own_release(dataset):
-    first = transparency.figures(today=dataset.today)
+    first = transparency_figures.figures(today=dataset.today)
     next_quarter = add_months(first.quarter_end + timedelta(days=1), 3)
 
-    later = transparency.figures(today=next_quarter)
+    later = transparency_figures.figures(today=next_quarter)
 
     assert later.quarter_start == first.quarter_end + timedelta(days=1)
     # Nobody of the dataset was due then: every unit is withheld.
@@ -449,15 +453,15 @@ def test_the_next_quarter_is_its_own_release(dataset):
 
 
 def test_two_first_requests_publish_one_release(dataset):
-    start, end = transparency.last_full_quarter(dataset.today)
-    first = transparency.published_quarter(start=start, end=end)
+    start, end = transparency_figures.last_full_quarter(dataset.today)
+    first = transparency_figures.published_quarter(start=start, end=end)
     QuarterRelease.objects.filter(quarter_start=start).update(champions=[])
 
     # The second request counted before the first stored its release.
     with mock.patch.object(
         QuarterRelease.objects, "filter", return_value=QuarterRelease.objects.none()
     ):
-        second = transparency.published_quarter(start=start, end=end)
+        second = transparency_figures.published_quarter(start=start, end=end)
 
     assert first.champions and second.champions == []
     assert QuarterRelease.objects.count() == 1

@@ -7,14 +7,14 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
-from lms.attendance import (
+from lms.cohorts.attendance import (
     AttendanceError,
     evaluate_cohort,
     record_attendance,
     record_paper_results,
 )
 from lms.models import Attendance, Cohort, Participant
-from lms.trainers import withdraw_trainer
+from lms.trainers.registry import withdraw_trainer
 from tests.lms.test_attendance import held_cohort, join
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -37,13 +37,13 @@ def main(emails: list[str], password: str) -> dict:
     from allauth.account.models import EmailAddress
     from django.db import transaction
 
-    from lms import demo
+    from lms.demo import catalogue as demo_catalogue
     from lms.models import Person, User
 
     with transaction.atomic():
-        catalogue = demo.ensure_catalogue()
+        catalogue = demo_catalogue.ensure_catalogue()
         data = json.loads(COURSE_FILE.read_text(encoding="utf-8"))
-        [course] = demo.ensure_courses(catalogue, {COURSE_FILE.name: data})
+        [course] = demo_catalogue.ensure_courses(catalogue, {COURSE_FILE.name: data})
         for number, email in enumerate(emails):
             first_names, last_names = NAMES[number]
             user = User.objects.create_user(

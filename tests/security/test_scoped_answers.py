@@ -23,8 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from lms import invitations
 from lms.models import Person, StaffMember, User
+from lms.staff import invitations
 from tests.factories import PASSWORD, UserFactory
 from tests.lms.test_staff_admin import edit_form, staff_form
 from tests.security.disclosure import body

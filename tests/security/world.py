@@ -34,7 +34,8 @@ from certificates.exports import build_export, start_export
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, CertificateExport, IssuerSettings
 from courses.models import Audience, CoursePage
-from lms import cohorts, companies, invitations
+from lms.cohorts import roster
+from lms.companies import registration
 from lms.models import (
     Assignment,
     Cohort,
@@ -52,6 +53,7 @@ from lms.models import (
     StaffMember,
     User,
 )
+from lms.staff import invitations
 from tests.factories import (
     CataloguePageFactory,
     CoursePageFactory,
@@ -207,7 +209,7 @@ def build_world() -> World:
         representative=PersonFactory(user=representative),
     )
     # Another representative's request, in review: its proof is the officer's.
-    other_company = companies.register_company(
+    other_company = registration.register_company(
         user=PersonFactory(user=UserFactory(email="otro.gerente@empresa.pe")).user,
         ruc="20554133470",
         legal_name="Minera Íntegra S.A.",
@@ -237,7 +239,7 @@ def build_world() -> World:
         for certification in certifications
     )
     participant, other_participant = (
-        cohorts.join_cohort(cohort=each, user=UserFactory(), now=timezone.now())[0]
+        roster.join_cohort(cohort=each, user=UserFactory(), now=timezone.now())[0]
         for each in (cohort, other_cohort)
     )
     candidate = completion(
@@ -280,7 +282,7 @@ def build_world() -> World:
         invitation=resolve(urlsplit(invitations.invitation_link(invited)).path).kwargs,
         company=company,
         other_company=other_company,
-        company_join_token=companies.invitation_token(invited_member),
+        company_join_token=registration.invitation_token(invited_member),
         hr_a_role=OrganisationRole.objects.get(user=hr_a),
         cohort=cohort,
         session=cohort.sessions.first(),

@@ -16,9 +16,9 @@ from certificates.demo import (
     ensure_demo_issuer,
     issue_staff_certificates,
 )
-from lms import demo
-from lms.demo_cohorts import ensure_cohort_demo
-from lms.demo_staff import ensure_staff_demo
+from lms.demo import catalogue as demo_catalogue
+from lms.demo.cohorts import ensure_cohort_demo
+from lms.demo.staff import ensure_staff_demo
 from lms.models import User
 
 DEFAULT_COURSES_DIR = Path(settings.BASE_DIR) / "fixtures" / "courses"
@@ -76,9 +76,9 @@ class Command(BaseCommand):
             held_back_mail() as outbox,
             transaction.atomic(),
         ):
-            catalogue = demo.ensure_catalogue()
-            created = demo.ensure_courses(catalogue, courses)
-            accounts = demo.ensure_accounts()
+            catalogue = demo_catalogue.ensure_catalogue()
+            created = demo_catalogue.ensure_courses(catalogue, courses)
+            accounts = demo_catalogue.ensure_accounts()
             ensure_demo_issuer()
             staffing = ensure_staff_demo(
                 json.loads(ORGANISATIONS_FILE.read_text(encoding="utf-8")),
@@ -86,11 +86,11 @@ class Command(BaseCommand):
             )
             certificates = ensure_demo_certificates(
                 now=timezone.now(),
-                revoked_by=User.objects.get(email=demo.ACCOUNTS[-1].email),
+                revoked_by=User.objects.get(email=demo_catalogue.ACCOUNTS[-1].email),
             )
             issue_staff_certificates(now=timezone.now())
             cascade = ensure_cohort_demo(now=timezone.now())
-            second_factor = demo.ensure_second_factors()
+            second_factor = demo_catalogue.ensure_second_factors()
         self.stdout.write(
             _("New courses: %(created)d. Courses in the catalogue: %(total)d.")
             % {"created": len(created), "total": len(courses)}
@@ -118,7 +118,10 @@ class Command(BaseCommand):
                 "`python manage.py demo_totp_code` for the current code. "
                 "They are: %(emails)s."
             )
-            % {"secret": demo.DEMO_TOTP_SECRET, "emails": ", ".join(second_factor)}
+            % {
+                "secret": demo_catalogue.DEMO_TOTP_SECRET,
+                "emails": ", ".join(second_factor),
+            }
         )
         self.stdout.write(_("Demo certificates (state / code / verification page):"))
         for state, code in certificates:

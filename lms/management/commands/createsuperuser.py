@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.management.commands import createsuperuser
 
-from lms.models import User
+from lms.people.models import User
 
 
 class Command(createsuperuser.Command):

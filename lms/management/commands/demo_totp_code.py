@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.demo import DEMO_TOTP_SECRET, current_totp_code
+from lms.demo.catalogue import DEMO_TOTP_SECRET, current_totp_code
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.imports import ImportResult, import_staff
-from lms.scopes import Scope
-from lms.spreadsheets import STAFF_FILE
+from lms.imports.changes import ImportResult, import_staff
+from lms.imports.columns import STAFF_FILE
+from lms.staff.scopes import Scope
 
 
 class Command(BaseCommand):

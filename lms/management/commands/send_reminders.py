@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.dates import date_argument
-from lms.assignments import sync_assignments
-from lms.models import ReminderKind
-from lms.reminders import send_reminders
+from lms.staff.assignments import sync_assignments
+from lms.staff.models import ReminderKind
+from lms.staff.reminders import send_reminders
 
 
 class Command(BaseCommand):

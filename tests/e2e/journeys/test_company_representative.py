@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lms.companies import approve_company
+from lms.companies.registration import approve_company
 from lms.models import Company, Person
 from tests.e2e.conftest import TIMEOUT_MS, open_page
 from tests.e2e.journeys.signing_in import WIDTH_IDS, WIDTHS, fits_the_screen, log_in

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lms.companies import register_company
+from lms.companies.registration import register_company
 from lms.models import Company, Person, ProofKind
 from tests.e2e.conftest import TIMEOUT_MS, open_page
 from tests.e2e.journeys.signing_in import WIDTH_IDS, WIDTHS, log_in

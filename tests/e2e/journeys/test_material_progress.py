@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from lms.editions import building
-from lms.editions.models import MaterialEdition
+from lms.materials import editions
+from lms.materials.models import MaterialEdition
 from tests.e2e.conftest import DESKTOP, PHONE, open_page
 
 pytestmark = [
@@ -80,7 +80,7 @@ def test_the_material_page_follows_the_build_then_offers_the_download(
     MaterialEdition.objects.filter(pk=edition.pk).update(
         status=MaterialEdition.Status.PENDING, step=0
     )
-    building.build_edition(edition)
+    editions.build_edition(edition)
 
     for each in [page, plain]:
         expect(each.locator("[role=status]")).to_have_text(READY)

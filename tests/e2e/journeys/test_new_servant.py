@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from certificates.models import Certificate
 from courses.models import CoursePage
-from lms.assignments import sync_assignments
+from lms.staff.assignments import sync_assignments
 from tests.e2e.conftest import TIMEOUT_MS, open_page
 from tests.e2e.steps import (
     ARTIFACTS,

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lms.assignments import sync_assignments
 from lms.models import Assignment, ExtensionRequest, Role
+from lms.staff.assignments import sync_assignments
 from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, open_page
 from tests.factories import (
     PASSWORD,

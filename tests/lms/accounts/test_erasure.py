@@ -12,7 +12,7 @@ from certificates.issuance import issue_certificate
 from certificates.models import Certificate
 from lms.accounts import erasure
 from lms.accounts.privacy import record_consent
-from lms.learning import complete_lesson
+from lms.learning.progress import complete_lesson
 from lms.models import (
     Assignment,
     Attempt,

@@ -14,9 +14,8 @@ import time_machine
 from django.db import IntegrityError
 
 from courses.models import LessonPage
-from lms import materials
-from lms.editions import building
-from lms.editions.models import MaterialEdition
+from lms.materials import documents, editions
+from lms.materials.models import MaterialEdition
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +42,8 @@ def renders(monkeypatch):
         made.append("zip")
         return io.BytesIO(b"PK zip")
 
-    monkeypatch.setattr(materials, "material_pdf", pdf)
-    monkeypatch.setattr(materials, "material_zip", archive)
+    monkeypatch.setattr(documents, "material_pdf", pdf)
+    monkeypatch.setattr(documents, "material_zip", archive)
     return made
 
 
@@ -61,7 +60,7 @@ def test_publishing_the_course_builds_and_stores_its_material(
 
     edition = MaterialEdition.objects.get()
     assert (edition.status, edition.step, edition.error) == (Status.DONE, 3, "")
-    assert edition.content_version == materials.publication_key(course)
+    assert edition.content_version == documents.publication_key(course)
     assert edition.language == "es"
     with edition.participant_pdf.open("rb") as pdf:
         text = pdf_text(pdf.read())
@@ -90,7 +89,7 @@ def test_publishing_a_lesson_builds_again_and_drops_the_old_edition(
 
     new = MaterialEdition.objects.get()
     assert new.pk != old.pk and new.status == Status.DONE
-    assert new.content_version == materials.publication_key(course)
+    assert new.content_version == documents.publication_key(course)
     assert not old.archive.storage.exists(old.archive.name)
     assert renders == ["participante", "guia-del-facilitador", "zip"] * 2
 
@@ -115,32 +114,32 @@ def test_without_the_setting_publishing_builds_nothing(
 
 
 def test_a_build_run_twice_renders_once(course, renders):
-    edition = building.edition_for(course=course, language="es")
-    building.start(edition=edition)
+    edition = editions.edition_for(course=course, language="es")
+    editions.start(edition=edition)
 
-    building.build_edition(edition)
-    building.build_edition(MaterialEdition.objects.get(pk=edition.pk))
+    editions.build_edition(edition)
+    editions.build_edition(MaterialEdition.objects.get(pk=edition.pk))
 
     assert renders == ["participante", "guia-del-facilitador", "zip"]
 
 
 def test_a_new_edition_is_started_once(course, django_capture_on_commit_callbacks):
-    edition = building.edition_for(course=course, language="es")
+    edition = editions.edition_for(course=course, language="es")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        first = building.start(edition=edition)
-        second = building.start(edition=MaterialEdition.objects.get(pk=edition.pk))
+        first = editions.start(edition=edition)
+        second = editions.start(edition=MaterialEdition.objects.get(pk=edition.pk))
 
     assert (first, second, len(callbacks)) == (True, False, 1)
 
 
 def test_one_edition_per_version_and_language(course):
-    building.edition_for(course=course, language="es")
+    editions.edition_for(course=course, language="es")
 
     with pytest.raises(IntegrityError):
         MaterialEdition.objects.create(
             course=course,
-            content_version=materials.publication_key(course),
+            content_version=documents.publication_key(course),
             language="es",
         )
 
@@ -149,12 +148,12 @@ def test_a_failing_build_is_marked_failed_and_logged(course, monkeypatch, caplog
     def broken(course, *, edition):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(materials, "material_pdf", broken)
-    edition = building.edition_for(course=course, language="es")
-    building.start(edition=edition)
+    monkeypatch.setattr(documents, "material_pdf", broken)
+    edition = editions.edition_for(course=course, language="es")
+    editions.start(edition=edition)
 
-    with caplog.at_level(logging.ERROR, logger="lms.editions.building"):
-        building.build_edition(edition)
+    with caplog.at_level(logging.ERROR, logger="lms.materials.editions"):
+        editions.build_edition(edition)
 
     edition.refresh_from_db()
     assert (edition.status, edition.error) == (Status.FAILED, "No space left on device")
@@ -164,7 +163,7 @@ def test_a_failing_build_is_marked_failed_and_logged(course, monkeypatch, caplog
 
 
 def test_a_lost_build_may_start_again_but_not_one_under_way(course, renders):
-    edition = building.edition_for(course=course, language="es")
+    edition = editions.edition_for(course=course, language="es")
     MaterialEdition.objects.filter(pk=edition.pk).update(
         status=Status.RUNNING, step=2, updated_at=LIMA_NOON - timedelta(minutes=5)
     )
@@ -172,11 +171,11 @@ def test_a_lost_build_may_start_again_but_not_one_under_way(course, renders):
     with time_machine.travel(LIMA_NOON, tick=False):
         edition.refresh_from_db()
         assert not edition.has_failed(now=LIMA_NOON)
-        assert building.start_again(edition=edition) is False
+        assert editions.start_again(edition=edition) is False
     with time_machine.travel(LIMA_NOON + timedelta(minutes=11), tick=False):
         edition.refresh_from_db()
         assert edition.has_failed(now=LIMA_NOON + timedelta(minutes=11))
-        assert building.start_again(edition=edition) is True
+        assert editions.start_again(edition=edition) is True
 
     edition.refresh_from_db()
     assert (edition.status, edition.step) == (Status.PENDING, 0)

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from lms.assignments import sync_assignments, waive
 from lms.models import (
     Assignment,
     DueDateExtension,
@@ -24,13 +23,14 @@ from lms.models import (
     ExtensionRequestStatus,
     Role,
 )
+from lms.staff.assignments import sync_assignments, waive
 from lms.staff.extension_requests import (
     ExtensionRequestError,
     deny_extension,
     grant_extension,
     request_extension,
 )
-from lms.viewsets import PersonnelViewSetGroup
+from lms.staff.viewsets import PersonnelViewSetGroup
 from tests.admin_helpers import is_denied, messages_of, signed_in
 from tests.factories import (
     StaffMemberFactory,

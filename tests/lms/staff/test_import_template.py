@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from lms.imports import import_staff
-from lms.scopes import scope_for
-from lms.spreadsheets import COLUMNS
+from lms.imports.changes import import_staff
+from lms.imports.columns import COLUMNS
+from lms.staff.scopes import scope_for
 from tests.admin_helpers import is_denied, signed_in
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]

@@ -1,0 +1,105 @@
+"""Who is staff for security purposes: two-factor and a short idle session.
+
+Staff are the accounts that see other people's data or change what
+everyone sees: HR officers, unit heads and the integrity officer (any
+OrganisationRole), certified trainers (their cohorts' participants),
+anyone who may enter the Wagtail admin (editors) and superusers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
+
+from lms.people.models import User
+from lms.staff.models import OrganisationRole
+from lms.trainers.models import TrainerCertification
+
+# A staff session left alone this long ends; learners keep Django's default.
+STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+# How often a staff session's end is pushed back: saving the session on every
+# request would cost a database write each time.
+IDLE_REFRESH = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class StaffSecurity:
+    must_use_mfa: bool
+    has_mfa: bool
+
+    @property
+    def lacks_mfa(self) -> bool:
+        return self.must_use_mfa and not self.has_mfa
+
+
+NOBODY = StaffSecurity(must_use_mfa=False, has_mfa=False)
+
+
+def admin_access() -> Q:
+    """Users granted the admin directly or through a group."""
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    return Q(
+        Exists(access.filter(user=OuterRef("pk")))
+        | Exists(access.filter(group__user=OuterRef("pk")))
+    )
+
+
+def security_of(user) -> StaffSecurity:
+    """Say whether `user` must use two-factor and whether they have it.
+
+    One query. A trainer counts while the certification is not withdrawn,
+    even if its qualification has lapsed: the trainer still reaches their
+    cohorts' participants until the integrity officer withdraws it.
+    """
+    if not user.is_authenticated:
+        return NOBODY
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_role=Exists(OrganisationRole.objects.filter(user=OuterRef("pk"))),
+            is_trainer=Exists(
+                TrainerCertification.objects.active().filter(
+                    person__user=OuterRef("pk")
+                )
+            ),
+            has_admin=admin_access(),
+            has_mfa=Exists(
+                Authenticator.objects.filter(
+                    user=OuterRef("pk"), type=Authenticator.Type.TOTP
+                )
+            ),
+        )
+        .values("is_superuser", "has_role", "is_trainer", "has_admin", "has_mfa")
+        .first()
+    )
+    if row is None:
+        return NOBODY
+    return StaffSecurity(
+        must_use_mfa=any(
+            row[key] for key in ("is_superuser", "has_role", "is_trainer", "has_admin")
+        ),
+        has_mfa=row["has_mfa"],
+    )
+
+
+def must_use_mfa(user) -> bool:
+    return security_of(user).must_use_mfa
+
+
+def keep_staff_session_alive(session, *, now: datetime) -> None:
+    """End the staff session STAFF_IDLE_TIMEOUT after its latest use.
+
+    Within a minute of the last push nothing is written, so a session may
+    end up to IDLE_REFRESH early; one that has none yet (Django's two
+    weeks) is put on the staff clock at once.
+    """
+    left = timedelta(seconds=session.get_expiry_age(modification=now))
+    if STAFF_IDLE_TIMEOUT - IDLE_REFRESH < left <= STAFF_IDLE_TIMEOUT:
+        return
+    session.set_expiry(now + STAFF_IDLE_TIMEOUT)

@@ -1,0 +1,1 @@
+"""Trainer-led groups (cohorts): participants, attendance, completion, reach."""

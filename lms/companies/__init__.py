@@ -1,0 +1,1 @@
+"""Companies on the business course: registration, review, members, registry."""

@@ -1,0 +1,1 @@
+"""The demo site: catalogue, organisations and staff, the trainer cascade."""

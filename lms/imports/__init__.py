@@ -1,0 +1,1 @@
+"""HR's staff file: its columns, the checked plan of changes, the import pages."""

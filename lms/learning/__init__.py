@@ -1,0 +1,1 @@
+"""Learning: enrolment, progress, the final assessment, completions, learner pages."""

@@ -1,0 +1,1 @@
+"""Course material for offline teaching: documents, stored editions, downloads."""

@@ -1,0 +1,1 @@
+"""People: accounts (User), persons and their identity documents, passwords."""

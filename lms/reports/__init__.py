@@ -1,0 +1,1 @@
+"""HR's reports and home panel in the admin: queries, pages, exports."""

@@ -1,0 +1,1 @@
+"""Certified trainers: the registry, its admin and the public list."""

@@ -1,0 +1,1 @@
+"""Public transparency figures and open data."""
