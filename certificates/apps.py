@@ -7,5 +7,5 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        # Imported for their side effects: a system check and a signal receiver.
+        # Imported for their side effects: a system check and the signal receivers.
         from certificates import checks, receivers  # noqa: F401

@@ -19,8 +19,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from certificates.admin_views import NAMESPACE, can_act
 from certificates.exports import matching, start_export
+from certificates.filters import filter_params
 from certificates.models import Certificate, CertificateExport
-from certificates.viewsets import filter_params
 from lms.lib.audit import audit
 
 EXPORTS_NAMESPACE = "certificate_exports"

@@ -12,12 +12,12 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_tasks import task
 from redis.exceptions import RedisError
 
 from certificates.delivery import store_pdf
+from certificates.filters import SEARCH_PARAM, CertificateFilterSet, search
 from certificates.models import Certificate, CertificateExport
-from certificates.tasks import build_certificate_export
-from certificates.viewsets import SEARCH_PARAM, CertificateFilterSet, search
 from lms.models import User
 
 Status = CertificateExport.Status
@@ -32,6 +32,11 @@ def start_export(*, filters: dict, by: User) -> CertificateExport:
     export = CertificateExport.objects.create(filters=filters, requested_by=by)
     transaction.on_commit(partial(_queue_build, export))
     return export
+
+
+@task()
+def build_certificate_export(export_id: int) -> None:
+    build_export(CertificateExport.objects.get(pk=export_id))
 
 
 def _queue_build(export: CertificateExport) -> None:
@@ -76,7 +81,7 @@ def build_export(export: CertificateExport) -> None:
 def matching(filters: dict) -> QuerySet[Certificate]:
     """Return the certificates the admin list shows for these parameters.
 
-    The list's filters and its search term (`viewsets.filter_params`), applied
+    The list's filters and its search term (`filters.filter_params`), applied
     as the list applies them.
     """
     certificates = Certificate.objects.all()

@@ -1,4 +1,4 @@
-"""Certificate PDFs: the page a holder prints, rendered by lms.pdf."""
+"""Certificate PDFs: the page a holder prints, rendered by lms.lib.pdf."""
 
 from __future__ import annotations
 

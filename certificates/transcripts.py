@@ -67,7 +67,7 @@ def enrolments_with_results(user_id: int | None) -> QuerySet[Enrolment]:
 
 
 def render_transcript_pdf(transcript: Transcript) -> bytes:
-    """Return the transcript as an A4 PDF, through lms.pdf.
+    """Return the transcript as an A4 PDF, through lms.lib.pdf.
 
     The shared fetcher (data URIs and static files only) and font set are
     reused; the transcript's page style is in its own template.

@@ -6,11 +6,9 @@ the actions in admin_views, so the admin offers no add, edit or delete view.
 
 from __future__ import annotations
 
-import django_filters
-from django.conf import settings
 from django.contrib.admin.utils import quote
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, QueryDict
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,26 +17,26 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import SuffixedMultiWidget
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import StatusTagColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BaseButton, Button, HeaderButton
 
-from certificates import admin_views, codes
+from certificates import admin_views
 from certificates.admin_views import NAMESPACE, admin_url, can_act
+from certificates.filters import (
+    SEARCH_FIELDS,
+    CertificateFilterSet,
+    filter_params,
+    search,
+)
 from certificates.models import Certificate, Status
-from courses.models import CoursePage
 from lms.models import User
 
 # Who may see certificates at all: "view" to look, "revoke" to act as well.
 SEE_PERMISSIONS = ["view", "revoke"]
-SEARCH_FIELDS = ["code", "holder_name", "person__document_number"]
-# The search box's parameter in Wagtail's index views.
-SEARCH_PARAM = "q"
 
 
 def action_buttons(
@@ -61,56 +59,9 @@ def action_buttons(
     ]
 
 
-def search(queryset: QuerySet, query: str) -> QuerySet:
-    """Return the certificates matching every word of the query in some field.
-
-    A code typed loosely, as the public verification form accepts it, is
-    found too.
-    """
-    matches = Q()
-    for word in query.split():
-        in_any_field = Q()
-        for field in SEARCH_FIELDS:
-            in_any_field |= Q(**{f"{field}__icontains": word})
-        matches &= in_any_field
-    try:
-        code = codes.normalise(query, prefix=settings.CERTIFICATE_CODE_PREFIX)
-    except codes.CodeError:
-        return queryset.filter(matches)
-    return queryset.filter(matches | Q(code=code))
-
-
 class StatusColumn(StatusTagColumn):
     def get_value(self, instance: Certificate) -> str:
         return instance.status(today=timezone.localdate()).label
-
-
-class CertificateFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(
-        label=_("Course"), queryset=CoursePage.objects.order_by("title")
-    )
-    issued_on = django_filters.DateFromToRangeFilter(
-        label=_("Issued on"), widget=DateRangePickerWidget
-    )
-
-    class Meta:
-        model = Certificate
-        fields = ["course", "issued_on"]
-
-
-def filter_params(query: QueryDict) -> dict[str, str]:
-    """Return the parameters of `query` that choose what the list shows.
-
-    Those CertificateFilterSet reads and the search term: an export of the
-    list (`certificates.exports.matching`) takes exactly these.
-    """
-    names = [SEARCH_PARAM]
-    for name, field in CertificateFilterSet().form.fields.items():
-        if isinstance(field.widget, SuffixedMultiWidget):
-            names += [f"{name}_{suffix}" for suffix in field.widget.suffixes]
-        else:
-            names.append(name)
-    return {name: query[name] for name in names if name in query}
 
 
 class CertificateIndexView(IndexView):

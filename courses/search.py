@@ -2,7 +2,7 @@
 
 Wagtail's database search backends index words as written: PostgreSQL's
 text search keeps accents, so "jaen" never met "Jaén". Each searched field
-is indexed a second time without its accents (`lms.search_terms.plain_text`):
+is indexed a second time without its accents (`courses.search_terms.plain_text`):
 "Jaén" still matches the field as written, "jaen" and "JAEN" (search is
 case-insensitive) the plain copy, on SQLite and PostgreSQL alike, in the
 admin's page search (autocomplete) and the catalogue's (full text).
@@ -17,7 +17,7 @@ from wagtail.search import index
 
 
 def _plain(value: object) -> str:
-    # Imported here: lms.search_terms loads Wagtail's API, which needs the
+    # Imported here: courses.search_terms loads Wagtail's API, which needs the
     # models this module helps to define.
     from courses.search_terms import plain_text
 

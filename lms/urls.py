@@ -57,7 +57,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v2/", api_router.urls),
     path("api/v1/", api.urls),
-    path("", include("lms.learning.urls")),
+    path("", include("lms.learners.urls")),
     path("", include("lms.accounts.urls")),
     path("", include("lms.cohorts.urls")),
     path("", include((attendance_urlpatterns, "attendance"))),

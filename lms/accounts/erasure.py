@@ -28,10 +28,10 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from certificates.models import Certificate
 from lms.cohorts.models import Participant
 from lms.companies.models import Company, CompanyMember
 from lms.learning.models import Enrolment, LessonProgress
@@ -94,10 +94,11 @@ def erase_account(*, user: User, now: datetime) -> Erasure:
     return plan
 
 
-def _valid_certificates(person: Person, *, today: date):
-    return Certificate.objects.filter(
+def _valid_certificates(person: Person, *, today: date) -> QuerySet:
+    # Person.certificates is the reverse relation of certificates.Certificate's
+    # holder: lms reads it by name and never imports certificates.
+    return person.certificates.filter(
         Q(expires_on=None) | Q(expires_on__gte=today),
-        person=person,
         company=None,
         revoked_at=None,
         superseded_by=None,
@@ -141,12 +142,15 @@ def forget_lapsed_holders(*, today: date) -> int:
 
 def _forget_person(person: Person, *, today: date) -> None:
     """Anonymise the erased person's lapsed certificates, and them unless needed."""
-    lapsed = Certificate.objects.filter(person=person, company=None).exclude(
+    lapsed = person.certificates.filter(company=None).exclude(
         pk__in=_valid_certificates(person, today=today)
     )
     # The stored PDFs print the name; their hashes stay to prove what they
     # were. Files are not transactional, so they go once the rows have.
-    files = list(lapsed.exclude(pdf="").values_list("pdf", flat=True))
+    # `person` is loaded too: the reverse relation sets it on each row, and
+    # deferred it would cost a query each.
+    with_pdf = lapsed.exclude(pdf="").only("person", "pdf")
+    files = [certificate.pdf for certificate in with_pdf]
     lapsed.update(holder_name=ERASED_HOLDER, holder_document="", pdf="")
     transaction.on_commit(partial(_delete_files, files))
     needed = (
@@ -171,10 +175,9 @@ def _forget_person(person: Person, *, today: date) -> None:
     )
 
 
-def _delete_files(names: list[str]) -> None:
-    storage = Certificate._meta.get_field("pdf").storage
-    for name in names:
-        storage.delete(name)
+def _delete_files(files: list[FieldFile]) -> None:
+    for file in files:
+        file.storage.delete(file.name)
 
 
 def _anonymise_account(user: User) -> None:
@@ -189,7 +192,7 @@ def _anonymise_account(user: User) -> None:
     user.user_permissions.clear()
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
-    # Saving is_active off ends every session (lms.receivers).
+    # Saving is_active off ends every session (lms.accounts.receivers).
     user.save()
 
 

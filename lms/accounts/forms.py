@@ -22,7 +22,7 @@ class PersonalDataForm(forms.ModelForm):
     """The names and the title form a person may correct themselves.
 
     The identity document is not here: once a person has an account, only
-    the integrity officer changes it (lms.scopes.Scope.owns_identity).
+    the integrity officer changes it (lms.staff.scopes.Scope.owns_identity).
     """
 
     title_form = forms.ChoiceField(

@@ -16,7 +16,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db.models import Prefetch
 
-from certificates.models import Certificate
 from lms.accounts.models import Consent
 from lms.accounts.privacy import PRIVACY_NOTICE_VERSION
 from lms.cohorts.models import Participant
@@ -124,7 +123,11 @@ def _enrolments(user: User) -> list[dict[str, Any]]:
 
 
 def _certificates(person: Person, *, today: date) -> list[dict[str, Any]]:
-    """The person's certificates, a company's earned as its representative too."""
+    """The person's certificates, a company's earned as its representative too.
+
+    Read through Person.certificates, the reverse relation of
+    certificates.Certificate.person: lms never imports certificates.
+    """
     return [
         {
             "code": certificate.code,
@@ -137,9 +140,7 @@ def _certificates(person: Person, *, today: date) -> list[dict[str, Any]]:
             "status": certificate.status(today=today).label,
             "verification_url": certificate.verification_url(),
         }
-        for certificate in Certificate.objects.filter(person=person).select_related(
-            "company"
-        )
+        for certificate in person.certificates.select_related("company")
     ]
 
 

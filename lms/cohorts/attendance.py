@@ -5,7 +5,7 @@ where there is no connection and types it in afterwards with the paper test
 scores. Every save writes an explicit mark for every participant, so an
 absence is a recorded fact and not a gap, and then completes whoever meets
 the course's rule (`evaluate_cohort`) through the same path as online
-learning: `lms.completions.record_completion`.
+learning: `lms.learning.completions.record_completion`.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def trainer_refusal(cohort: Cohort, *, today: date) -> str | None:
     Its trainer vouches for what is recorded, and her name goes on the
     certificates it earns: she must be a certified trainer today. Every
     save checks it first; the trainer's pages let her in only then
-    (`lms.cohort_views.trainer_required`).
+    (`lms.cohorts.views.trainer_required`).
     """
     if not cohort.trainer.is_valid_on(today):
         return _(
@@ -243,7 +243,7 @@ def evaluate_cohort(*, cohort: Cohort, now: datetime) -> list[Completion]:
 
     A cohort whose trainer may not act today (withdrawn, or lapsed) completes
     nobody: its certificates would name her. Its participants continue
-    online like any learner (`lms.assessment`).
+    online like any learner (`lms.learning.assessment`).
     """
     if trainer_refusal(cohort, today=timezone.localdate(now)):
         return []

@@ -1,10 +1,10 @@
 """Read a trainer's list of participants, pasted or uploaded, into checked rows.
 
-The file is read as the HR staff import reads its own (`lms.spreadsheets`:
+The file is read as the HR staff import reads its own (`lms.lib.spreadsheets`:
 CSV in UTF-8 or Latin-1 with commas or semicolons, or XLSX), and problems
 are reported the same way, by row and column. Only the document is required:
 names and an email matter only for people the platform does not know yet,
-which `lms.cohorts.plan_participants` decides.
+which `lms.cohorts.roster.plan_participants` decides.
 """
 
 from __future__ import annotations

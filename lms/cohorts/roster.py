@@ -54,7 +54,7 @@ from lms.trainers.models import TrainerCertification
 def cohort_for_trainer(certification: TrainerCertification, cohort_id: int) -> Cohort:
     """Return a cohort taught under this certification; any other is a 404.
 
-    `certification` is the one `lms.trainers.acting_certification` found, so
+    `certification` is the one `lms.trainers.registry.acting_certification` found, so
     a cohort of a withdrawn certification is a 404 even to its own trainer.
     """
     cohorts = Cohort.objects.filter(trainer=certification).select_related(
@@ -115,7 +115,7 @@ def join_url(cohort: Cohort) -> str:
 def with_figures(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Add the number of sessions, all and recorded, to the attendance figures.
 
-    `lms.attendance.with_rates` gives participants, completions and the two
+    `lms.cohorts.attendance.with_rates` gives participants, completions and the two
     rates; every count is made in the same single query.
     """
     recorded = Q(sessions__recorded_at__isnull=False)
@@ -133,7 +133,7 @@ def with_figures(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 def participants_of(cohort: Cohort) -> list[Participant]:
     """Return the cohort's participants with their attendance and test passed.
 
-    Attendance is `lms.attendance.with_attendance`'s, the completion rule's
+    Attendance is `lms.cohorts.attendance.with_attendance`'s, the completion rule's
     own. The test counts as passed online (any passed attempt of the
     enrolment) or on paper (a score the trainer typed in, at the course's
     pass mark).

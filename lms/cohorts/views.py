@@ -51,7 +51,7 @@ def trainer_required(view: TrainerView) -> TrainerView:
     """Let in only who may act as a trainer today, passing the view their certification.
 
     Every trainer page and action goes through here, so the one rule
-    (`lms.trainers.acting_certification`) decides; a view with a cohort
+    (`lms.trainers.registry.acting_certification`) decides; a view with a cohort
     finds it with `roster.cohort_for_trainer` under that certification.
     """
 

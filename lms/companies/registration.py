@@ -135,7 +135,7 @@ def register_company(
 ) -> Company:
     """Ask, with proof, to represent the company: it is in review until approved.
 
-    `ruc` must already be normalised (see `lms.identity.normalise_ruc`).
+    `ruc` must already be normalised (see `lms.people.identity.normalise_ruc`).
     """
     person = _identified_person(user)
     _refuse_if_ruc_taken(ruc)

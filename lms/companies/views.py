@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from certificates.models import Certificate
 from courses.search_terms import validate_search_terms
 from lms.companies import registration
 from lms.companies.forms import CompanyForm, InviteForm, ProofForm
@@ -53,7 +52,9 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "lms/companies/register.html", {"form": form})
 
 
-def _certificate_row(certificate: Certificate, *, today: date) -> dict:
+def _certificate_row(certificate, *, today: date) -> dict:
+    # `certificate` comes through Company.certificates, the reverse relation
+    # of certificates.Certificate.company: lms reads it by name, unimported.
     return {"certificate": certificate, "status": certificate.status(today=today)}
 
 

@@ -1,7 +1,7 @@
 """The companies' admin: reviewing proof of representation.
 
 Only the integrity officer (and superusers) reach it. A request is approved,
-rejected with a reason, or corrected and approved, each by lms.companies,
+rejected with a reason, or corrected and approved, each by lms.companies.registration,
 which audits it; the proof is served from private storage by a view that
 checks the same permission. There is no add, edit or delete view.
 """
@@ -55,7 +55,7 @@ class RejectForm(forms.Form):
 
 
 class CorrectForm(forms.ModelForm):
-    """The company's data as the proof shows it; lms.companies saves it."""
+    """The company's data as the proof shows it; lms.companies.registration saves it."""
 
     class Meta:
         model = Company

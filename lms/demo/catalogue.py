@@ -224,7 +224,7 @@ def ensure_second_factors() -> list[str]:
     """Give every demo account that must use two-factor the demo secret.
 
     Run after the roles, groups and trainers exist: whoever they make
-    staff (lms.staff_security) gets the authenticator. Returns the e-mails.
+    staff (lms.accounts.staff_security) gets the authenticator. Returns the e-mails.
     """
     staff = [
         user

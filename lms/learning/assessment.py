@@ -16,13 +16,18 @@ from django.utils.translation import ngettext
 
 from courses import quizzes
 from courses.models import CoursePage, ResultReveal
-from lms.cohorts.models import Cohort, Participant
 from lms.learning.completions import record_completion
-from lms.learning.models import Attempt, Completion, Enrolment, ExtraAttempt
+from lms.learning.models import (
+    Attempt,
+    Completion,
+    Enrolment,
+    ExtraAttempt,
+    renewal_window,
+)
 from lms.learning.progress import progress_for
+from lms.learning.signals import passed_in_class, taught_in_class
 from lms.lib.audit import audit
 from lms.people.models import User
-from lms.staff.models import renewal_window
 
 
 class AssessmentError(Exception):
@@ -220,7 +225,7 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
     if where.current and not where.renewable:
         raise AssessmentError(_("You have already completed this course."))
     if (
-        not _in_a_cohort(enrolment, today=today)
+        not _in_class(enrolment, today=today)
         and not progress_for(enrolment).all_lessons_done
     ):
         raise AssessmentError(_("Read every lesson before taking the assessment."))
@@ -238,24 +243,15 @@ def _check_can_start(enrolment: Enrolment, *, today: date) -> None:
         raise AssessmentError(_("This course has no assessment yet."))
 
 
-def _in_a_cohort(enrolment: Enrolment, *, today: date) -> bool:
-    """Whether the learner is taking the course in a cohort, not yet completed.
+def _in_class(enrolment: Enrolment, *, today: date) -> bool:
+    """Whether the learner takes the course in class, not yet completed there.
 
     A cohort's lessons are taught in class, where the online reading
     progress is not kept, so its participants may take the assessment online
-    without having read the lessons here. A cohort whose trainer may not act
-    today counts for nothing: its participants learn online.
+    without having read the lessons here (the rule is the cohorts').
     """
-    return _cohort_places(enrolment, today=today).exists()
-
-
-def _cohort_places(enrolment: Enrolment, *, today: date) -> QuerySet[Participant]:
-    """Return the enrolment's places, not yet completed, in cohorts taught today."""
-    return Participant.objects.filter(
-        enrolment=enrolment,
-        completion=None,
-        cohort__in=Cohort.objects.taught_on(today),
-    )
+    answers = taught_in_class.send(sender=Enrolment, enrolment=enrolment, today=today)
+    return any(answer for _receiver, answer in answers)
 
 
 def submit_attempt(
@@ -293,16 +289,9 @@ def submit_attempt(
 
 
 def _complete(attempt: Attempt, *, score: int, now: datetime) -> None:
-    """Record the completion the passed attempt earns, or evaluate its cohorts."""
-    # lms.attendance builds on this module's standing rule, so it is imported
-    # here rather than at the top, where the two would import each other.
-    from lms.cohorts.attendance import evaluate_cohort
-
-    places = _cohort_places(attempt.enrolment, today=timezone.localdate(now))
-    cohorts = [place.cohort for place in places.select_related("cohort__course")]
-    if not cohorts:
+    """Record the completion the passed attempt earns, unless a class rule does."""
+    answers = passed_in_class.send(sender=Attempt, attempt=attempt, now=now)
+    if not any(answer for _receiver, answer in answers):
         record_completion(
             enrolment=attempt.enrolment, attempt=attempt, score=score, now=now
         )
-    for cohort in cohorts:
-        evaluate_cohort(cohort=cohort, now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage, LessonPage
 from courses.quizzes import Question
 from lms.people.models import User
+
+
+def renewal_window() -> timedelta:
+    """How long before `renew_by` the next cycle opens and a retake is allowed."""
+    return timedelta(days=settings.RENEWAL_WINDOW_DAYS)
 
 
 class EnrolmentQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Every e-mail the platform sends: one text, its HTML twin, one signature.
 
 Templates are plain text: templates/emails/<name>_subject.txt and _body.txt,
-allauth's under templates/account/email/ (lms.account_adapter), Wagtail's
+allauth's under templates/account/email/ (lms.accounts.adapter), Wagtail's
 under templates/wagtailadmin/notifications/ (lms.templatetags.emails).
 `finish` puts the site's name in the subject and the organisation's signature
 under the body; `build_message` adds an HTML part made from that same text, so

@@ -10,13 +10,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django_tasks import task
 from redis.exceptions import RedisError
 
 from courses.models import CoursePage
 from lms.materials import documents
 from lms.materials.documents import Edition
 from lms.materials.models import STALE_AFTER, MaterialEdition
-from lms.materials.tasks import build_material_edition
 
 Status = MaterialEdition.Status
 logger = logging.getLogger(__name__)
@@ -168,3 +168,9 @@ def _advance(edition: MaterialEdition, expected: str, /, **values) -> bool:
     for field, value in values.items():
         setattr(edition, field, value)
     return True
+
+
+@task()
+def build_material_edition(edition_id: int) -> None:
+    """Build a queued edition (the immediate backend runs it at once)."""
+    build_edition(MaterialEdition.objects.get(pk=edition_id))

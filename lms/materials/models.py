@@ -36,7 +36,7 @@ class MaterialEdition(models.Model):
     """The participant's book, the facilitator's guide and the ZIP of a course.
 
     One per published version (`content_version`, see
-    `lms.materials.publication_key`) and language: the unique constraint keeps
+    `lms.materials.documents.publication_key`) and language: the unique constraint keeps
     two requests arriving together from starting two builds.
     """
 

@@ -1,4 +1,4 @@
-"""Downloads of a course's material for offline teaching (lms.materials).
+"""Downloads of a course's material for offline teaching (lms.materials.documents).
 
 For certified trainers and the course's editors; the files carry the
 answers to the assessment, so they are never cached by shared caches.

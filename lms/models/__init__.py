@@ -18,6 +18,7 @@ from lms.learning.models import (
     EnrolmentQuerySet,
     ExtraAttempt,
     LessonProgress,
+    renewal_window,
 )
 from lms.staff.models import (
     Assignment,
@@ -38,7 +39,6 @@ from lms.staff.models import (
     StaffImport,
     StaffMember,
     TrainingRequirement,
-    renewal_window,
 )
 from lms.trainers.models import (
     Province,

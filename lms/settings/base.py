@@ -201,7 +201,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The account's owner is told by e-mail of a changed password, address or
 # second factor: a change they did not make is how a stolen account shows.
-# (Subjects, signature and HTML of allauth's e-mails: lms.account_adapter.)
+# (Subjects, signature and HTML of allauth's e-mails: lms.accounts.adapter.)
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("SITE_PROTOCOL", "http")
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
@@ -220,7 +220,7 @@ ACCOUNT_RATE_LIMITS = {
 # Client addresses (rate limits, audit trail) come from X-Forwarded-For only
 # through this many proxies of ours; 0 trusts no header.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-# Staff (lms.staff_security) must use an authenticator app.
+# Staff (lms.accounts.staff_security) must use an authenticator app.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Integridad Cajamarca"
 
@@ -364,7 +364,7 @@ REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 # Days an HR invitation link stays usable; a newer invitation voids older ones.
 INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 14)
 
-# The audit trail (lms.audit): JSON lines on stderr, which gunicorn or the
+# The audit trail (lms.lib.audit): JSON lines on stderr, which gunicorn or the
 # service manager keeps; each line is one event and already holds its time.
 # The site's own warnings (a failed health check, Redis unreachable) go to
 # stderr too, django-redis's ignored errors as one line each.

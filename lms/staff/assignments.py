@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.learning.models import Completion
+from lms.learning.models import Completion, renewal_window
 from lms.people.models import User
 from lms.staff.models import (
     Assignment,
@@ -24,7 +24,6 @@ from lms.staff.models import (
     DueDateExtension,
     StaffMember,
     TrainingRequirement,
-    renewal_window,
 )
 
 # Staff handled per round trip: bounds memory and keeps the query count per
@@ -230,7 +229,7 @@ class _Plan:
             latest.renew_by = renew_by
             self.changed.append(latest)
             self.result.rescheduled += 1
-        # As a learner may retake the course (lms.assessment.standing).
+        # As a learner may retake the course (lms.learning.assessment.standing).
         if renew_by and self.today > renew_by - renewal_window():
             self._open(member, requirement, latest.cycle + 1, renew_by, completion)
 

@@ -162,7 +162,7 @@ class StaffMemberForm(WagtailAdminModelForm):
         """Return the person the document names, new or already known.
 
         Errors name nobody: the document may belong to someone outside the
-        user's units (lms.scopes.identity_error).
+        user's units (lms.staff.scopes.identity_error).
         """
         kind, raw = cleaned.get("document_type"), cleaned.get("document_number")
         if not (kind and raw):
@@ -207,7 +207,7 @@ class StaffMemberForm(WagtailAdminModelForm):
 
     def save(self, commit: bool = True) -> StaffMember:
         person = self.person
-        # A person HR does not own is linked as they are (lms.scopes).
+        # A person HR does not own is linked as they are (lms.staff.scopes).
         if self.scope.owns_identity(person):
             for name in PERSON_FIELDS:
                 setattr(person, name, self.cleaned_data[name])

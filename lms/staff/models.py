@@ -3,7 +3,7 @@ assignments, reminders, and the extensions staff ask HR for."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -584,11 +584,6 @@ class Reminder(models.Model):
         ]
 
 
-def renewal_window() -> timedelta:
-    """How long before `renew_by` the next cycle opens and a retake is allowed."""
-    return timedelta(days=settings.RENEWAL_WINDOW_DAYS)
-
-
 class ExtensionRequestStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("extension request", "Pending")
     GRANTED = "granted", pgettext_lazy("extension request", "Granted")
@@ -616,7 +611,7 @@ class ExtensionRequestQuerySet(models.QuerySet):
 class ExtensionRequest(models.Model):
     """A later due date asked of HR for one assignment, and HR's answer.
 
-    A grant moves the date through `lms.assignments.extend_due_date`, so the
+    A grant moves the date through `lms.staff.assignments.extend_due_date`, so the
     DueDateExtension it records is the one HR's own extensions make.
     """
 

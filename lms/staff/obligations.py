@@ -1,7 +1,7 @@
 """What a person's training requirements ask of them, as their home page shows it.
 
 The statuses are HR's (`Assignment.with_status`) and "due soon" is the
-window in which reminders go out (`lms.reminders.reminder_owed`), so the
+window in which reminders go out (`lms.staff.reminders.reminder_owed`), so the
 learner, HR's reports and the e-mails always agree.
 """
 

@@ -4,7 +4,7 @@ Wagtail's default policy reads Django model permissions, which HR officers
 and unit heads do not hold: their roles (lms.models.OrganisationRole) are
 what grants them the admin. These policies answer Wagtail's questions ("may
 this user add a staff member?", "which organisations may they see?") from
-those roles and from lms.scopes.
+those roles and from lms.staff.scopes.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from courses.dates import add_days, start_of
 from courses.models import CoursePage
-from lms.learning.models import Completion
+from lms.learning.models import Completion, renewal_window
 
 # render_email and site_url are imported from here by the other senders.
 from lms.lib.emails import render_email, send_email, site_url  # noqa: F401
@@ -37,7 +37,6 @@ from lms.staff.models import (
     Reminder,
     ReminderKind,
     StaffMember,
-    renewal_window,
 )
 from lms.staff.scopes import READ_ROLES, Scope
 
@@ -187,8 +186,8 @@ def _expiring_completions(*, today: date) -> QuerySet[Completion]:
     """Completions in their renewal window today, not yet renewed, of active users.
 
     The window is the one in which a learner may renew
-    (`lms.assessment.standing`) and a staff renewal cycle opens
-    (`lms.assignments`); a certificate lasts as long as its completion.
+    (`lms.learning.assessment.standing`) and a staff renewal cycle opens
+    (`lms.staff.assignments`); a certificate lasts as long as its completion.
     Per course with a validity, it is a range of completion days: those
     still counting today but no longer counting at the window's end.
     """

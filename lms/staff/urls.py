@@ -1,4 +1,4 @@
-"""Admin URLs of extension requests (the learner's page is in lms.learner_urls)."""
+"""Admin URLs of extension requests (the learner's page is in lms.learners.urls)."""
 
 from django.urls import path
 

@@ -1,6 +1,6 @@
 """Extension requests: the unit head's and the learner's request, HR's list.
 
-Who reaches what goes through lms.scopes: a person outside the user's units
+Who reaches what goes through lms.staff.scopes: a person outside the user's units
 is 404; a unit head may ask but not answer, HR answers but has its own
 "Extend the due date" instead of asking."""
 

@@ -1,6 +1,6 @@
 """The staff admin: staff records, the unit tree, training requirements, roles.
 
-Access comes from roles (lms.policies), and every view looks its objects up
+Access comes from roles (lms.staff.policies), and every view looks its objects up
 within the user's units, so another unit's objects are 404 even by URL.
 """
 
@@ -143,7 +143,7 @@ class ScopedUsageView(ScopedObjectMixin, UsageView):
 
 
 class RoleGrantedViewSet(ModelViewSet):
-    """A viewset that roles open (lms.policies), with one form for add and edit.
+    """A viewset that roles open (lms.staff.policies), with one form for add and edit.
 
     `keeps_records` drops the delete view for models whose rows history needs.
     """

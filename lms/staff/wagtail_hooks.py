@@ -1,7 +1,7 @@
 """Wagtail hooks of staff: HR's home panel, the lms admin styles, extension
 requests' admin URLs and their history entries.
 
-The menu link sits in the Personnel group (lms.viewsets.PersonnelViewSetGroup)."""
+The menu link sits in the Personnel group (lms.staff.viewsets.PersonnelViewSetGroup)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from lms.staff import views
+from lms.staff import extra_attempts, views
 from lms.staff.extension_requests import DENY_ACTION, REQUEST_ACTION
 from lms.staff.policies import POLICIES
 from lms.staff.urls import admin_urlpatterns
@@ -127,3 +127,13 @@ def register_assignment_log_actions(actions):
                 "requirement": log_entry.data.get("requirement", ""),
                 "reason": log_entry.data.get("reason", ""),
             }
+
+
+@hooks.register("register_admin_urls")
+def register_extra_attempt_urls():
+    return extra_attempts.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_extra_attempt_menu_item():
+    return extra_attempts.menu_item()

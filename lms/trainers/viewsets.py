@@ -1,7 +1,7 @@
 """The certified trainers' admin: the registry, approving and withdrawing.
 
 Only the integrity officer (and superusers) reach it. Certifications are
-made and closed only by lms.trainers, so the admin offers no edit or delete
+made and closed only by lms.trainers.registry, so the admin offers no edit or delete
 view: a row is approved once and withdrawn once, and both stay on record.
 """
 

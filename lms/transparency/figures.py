@@ -3,7 +3,7 @@
 Everything published here is an aggregate counted in SQL, with a fixed number
 of queries whatever the size of the staff. A count of people below 5 could
 point at someone, so every count, with the sums that tie them, goes through
-`lms.suppression` before any figure leaves this module: it withholds the
+`lms.transparency.suppression` before any figure leaves this module: it withholds the
 small counts and whatever would give one away (a share, a total, a
 difference).
 

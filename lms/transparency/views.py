@@ -1,9 +1,9 @@
 """Public transparency pages and open-data files: aggregates only, no login.
 
-Every figure comes from `lms.transparency`, cached for the day (the
+Every figure comes from `lms.transparency.figures`, cached for the day (the
 induction figures as published when their quarter closed), with the small
 counts and whatever would give one away already withheld by
-`lms.suppression`: these views only lay them out.
+`lms.transparency.suppression`: these views only lay them out.
 """
 
 from __future__ import annotations

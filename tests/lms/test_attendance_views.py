@@ -315,7 +315,7 @@ def test_nobody_else_sees_or_changes_the_cohort(
 
 
 # Queries stay the same whatever the cohort's size (each request includes the
-# staff check of lms.staff_security, and the trainer check: her certification
+# staff check of lms.accounts.staff_security, and the trainer check: her certification
 # and the trainer courses it is judged by; a save checks again that the
 # cohort's trainer may act today, before recording and before completing)
 

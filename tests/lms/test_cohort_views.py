@@ -234,7 +234,7 @@ def make_cohorts(trainer, course, count: int, people: int) -> None:
 
 
 # Every page: session and user, whether the user is staff (two-factor, see
-# lms.staff_security), then Wagtail's user bar asks whether the user may open
+# lms.accounts.staff_security), then Wagtail's user bar asks whether the user may open
 # the admin (their permissions, their groups', their roles).
 REQUEST = 6
 # The trainer's certification and the completions that keep it valid.

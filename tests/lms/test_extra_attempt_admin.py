@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from courses.models import Audience
 from lms.learning.assessment import start_attempt
-from lms.learning.extra_attempts import PAGE_SIZE
 from lms.models import Attempt, Completion, Enrolment, ExtraAttempt
+from lms.staff.extra_attempts import PAGE_SIZE
 from tests.admin_helpers import messages_of
 from tests.factories import (
     CoursePageFactory,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")
 COMPLETED = datetime(2026, 3, 10, 12, tzinfo=LIMA)
 # Valid 24 months: until 09/03/2028. The renewal window (60 days) opens the
-# day after 09/01/2028, as a learner may then renew (lms.assessment.standing).
+# day after 09/01/2028, as a learner may then renew (lms.learning.assessment.standing).
 BEFORE_WINDOW = date(2028, 1, 9)
 WINDOW_OPENS = date(2028, 1, 10)
 SITE = "https://integridad.example.pe"

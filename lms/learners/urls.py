@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms.learning import views
+from lms.learners import views
 from lms.staff import views as staff_views
 
 app_name = "lms"

@@ -1,8 +1,9 @@
-"""Learner-facing views: thin wrappers around lms.learning and lms.assessment."""
+"""The learner's pages: thin wrappers around the rules of lms.learning."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates.models import Certificate
 from courses.models import CoursePage, LessonPage
 from courses.quizzes import score
 from lms.cohorts.models import Participant
 from lms.learning import assessment
 from lms.learning import progress as learning_progress
 from lms.learning.models import Attempt, Completion, Enrolment
+from lms.learning.signals import certificates_by_course
 from lms.people.models import User
 from lms.staff.models import StaffMember
 from lms.staff.obligations import obligations_for
@@ -289,16 +290,14 @@ def _course_rows(user: User, *, today: date) -> list[tuple]:
     ]
 
 
-def _certificates_by_course(user_id: int) -> dict[int, Certificate]:
-    """Return the account's own certificate in force for each course, in one query.
+def _certificates_by_course(user_id: int) -> dict[int, Any]:
+    """Return the account's own certificate in force for each course.
 
+    certificates answers (lms.learning.signals.certificates_by_course), in one query.
     A course missing here while completed has its certificate still being
     issued: pages say it is being prepared.
     """
-    certificates = (
-        Certificate.objects.for_user(user_id)
-        .live()
-        .only("pk", "code", "course_id", "period")
-        .order_by("period")
-    )
-    return {certificate.course_id: certificate for certificate in certificates}
+    found: dict[int, Any] = {}
+    for _receiver, answer in certificates_by_course.send(sender=User, user_id=user_id):
+        found.update(answer)
+    return found

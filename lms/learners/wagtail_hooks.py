@@ -1,19 +1,9 @@
-"""Wagtail hooks: the integrity office's page of learners out of attempts."""
+"""Wagtail hooks of the learner's pages: course and lesson pages, with her state."""
 
 from wagtail import hooks
 
 from courses.models import CoursePage, LessonPage
-from lms.learning import extra_attempts, views
-
-
-@hooks.register("register_admin_urls")
-def register_extra_attempt_urls():
-    return extra_attempts.urlpatterns
-
-
-@hooks.register("register_admin_menu_item")
-def register_extra_attempt_menu_item():
-    return extra_attempts.menu_item()
+from lms.learners import views
 
 
 # Wagtail checks view restrictions (private or group-only pages) in its own

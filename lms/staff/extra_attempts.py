@@ -1,10 +1,10 @@
 """The integrity office's page of learners out of attempts, where it grants more.
 
-HR grants another attempt on the person's page (lms.staff_views), to staff of
+HR grants another attempt on the person's page (lms.staff.views), to staff of
 its units. Citizens and company representatives have no staff record, so the
 integrity officer grants theirs here, and may grant anyone's: the page lists
 every enrolment out of attempts. Each grant goes through
-lms.assessment.grant_extra_attempt, which checks the rule again under a lock
+lms.learning.assessment.grant_extra_attempt, which checks the rule again under a lock
 (a double click grants once) and audits it.
 """
 
@@ -122,7 +122,7 @@ def index(request: HttpRequest) -> TemplateResponse:
     """List the enrolments out of attempts, the latest attempts first."""
     _require(request, "view")
     search_form = SearchForm(request.GET, placeholder=_("Document, name or e-mail"))
-    # Terms over lms.search_terms' caps search nothing, the message by the box.
+    # Terms over courses.search_terms' caps search nothing, the message by the box.
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     rows = rows_out_of_attempts(query, today=timezone.localdate())
     paginator = EnrolmentPaginator(rows, PAGE_SIZE)
