@@ -7,8 +7,10 @@ import sys
 
 import pytest
 import redis
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from rq import Queue, Worker
+from rq.utils import import_attribute
 from rq.worker import WorkerStatus
 
 from lms.lib.emails import send_email
@@ -96,3 +98,42 @@ def test_the_worker_outlives_redis_going_away_between_jobs(call, redis_url, gone
         call(cut_off(Worker([queue], connection=connection), gone))
 
     call(cut_off(OutageTolerantWorker([queue], connection=connection), gone))
+
+
+# Dotted paths under which the release before lms/ was split by concern queued
+# its jobs, and the task each must still run.
+OLD_TASK_PATHS = {
+    "lms.tasks.send_email": "lms.lib.emails.send_email",
+    "lms.tasks.refresh_assignments": "lms.staff.tasks.refresh_assignments",
+    "lms.editions.tasks.build_material_edition": (
+        "lms.materials.editions.build_material_edition"
+    ),
+    "certificates.tasks.build_certificate_export": (
+        "certificates.exports.build_certificate_export"
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new"), OLD_TASK_PATHS.items())
+def test_a_job_queued_under_an_old_path_finds_its_task(old, new):
+    # What the RQ worker does with a job's stored path; new jobs store the new.
+    assert import_attribute(old) is import_string(new)
+    assert import_string(new).module_path == new
+
+
+@pytest.mark.usefixtures("rq_backend")
+def test_an_email_queued_by_the_previous_release_is_sent_by_this_one(
+    settings, redis_url, monkeypatch
+):
+    # The job is stored as the previous release stored it: by its old path.
+    monkeypatch.setattr(send_email.func, "__module__", "lms.tasks")
+    assert send_email.module_path == "lms.tasks.send_email"
+    result = send_email.enqueue("rosa@example.pe", "Recordatorio", "Su curso vence.")
+    monkeypatch.undo()
+
+    worker = run_worker(settings, redis_url)
+
+    assert worker.returncode == 0, worker.stderr
+    assert "Subject: Recordatorio" in worker.stdout
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
