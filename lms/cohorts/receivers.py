@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
-from lms.cohorts.attendance import evaluate_cohort
+from lms.cohorts.completion import evaluate_cohort
 from lms.cohorts.models import Cohort, Participant
 from lms.learning.signals import passed_in_class, taught_in_class
 

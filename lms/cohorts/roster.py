@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.cohorts.attendance import evaluate_cohort, with_attendance, with_rates
+from lms.cohorts.completion import evaluate_cohort, with_attendance, with_rates
 from lms.cohorts.models import Cohort, CohortSession, JoinedVia, Participant
 from lms.cohorts.participant_lists import ListedPerson
 from lms.learning.models import Attempt
@@ -115,7 +115,7 @@ def join_url(cohort: Cohort) -> str:
 def with_figures(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Add the number of sessions, all and recorded, to the attendance figures.
 
-    `lms.cohorts.attendance.with_rates` gives participants, completions and the two
+    `lms.cohorts.completion.with_rates` gives participants, completions and the two
     rates; every count is made in the same single query.
     """
     recorded = Q(sessions__recorded_at__isnull=False)
@@ -133,7 +133,7 @@ def with_figures(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 def participants_of(cohort: Cohort) -> list[Participant]:
     """Return the cohort's participants with their attendance and test passed.
 
-    Attendance is `lms.cohorts.attendance.with_attendance`'s, the completion rule's
+    Attendance is `lms.cohorts.completion.with_attendance`'s, the completion rule's
     own. The test counts as passed online (any passed attempt of the
     enrolment) or on paper (a score the trainer typed in, at the course's
     pass mark).

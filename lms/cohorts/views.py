@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.cohorts import attendance, participant_lists, roster
-from lms.cohorts.attendance import with_present_count
+from lms.cohorts.completion import with_present_count
 from lms.cohorts.forms import (
     CohortForm,
     PaperResultsForm,

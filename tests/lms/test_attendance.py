@@ -11,10 +11,8 @@ from lms.cohorts.attendance import (
     AttendanceError,
     record_attendance,
     record_paper_results,
-    with_attended,
-    with_present_count,
-    with_rates,
 )
+from lms.cohorts.completion import with_attended, with_present_count, with_rates
 from lms.learning.progress import enrol
 from lms.models import (
     Attendance,

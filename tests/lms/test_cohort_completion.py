@@ -10,11 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from courses.models import CoursePage
-from lms.cohorts.attendance import (
-    evaluate_cohort,
-    record_attendance,
-    record_paper_results,
-)
+from lms.cohorts.attendance import record_attendance, record_paper_results
+from lms.cohorts.completion import evaluate_cohort
 from lms.learning.assessment import AssessmentError, start_attempt, submit_attempt
 from lms.models import (
     Assignment,

@@ -9,10 +9,10 @@ from django.utils import timezone
 from certificates.models import Certificate
 from lms.cohorts.attendance import (
     AttendanceError,
-    evaluate_cohort,
     record_attendance,
     record_paper_results,
 )
+from lms.cohorts.completion import evaluate_cohort
 from lms.models import Attendance, Cohort, Participant
 from lms.trainers.registry import withdraw_trainer
 from tests.lms.test_attendance import held_cohort, join
