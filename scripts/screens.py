@@ -27,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "Integridad-2026"  # the demo's published password (lms/demo.py)
+PASSWORD = "Integridad-2026"  # the demo's published password (lms/demo/catalogue.py)
 DOMAIN = "demo.regioncajamarca.pe"
 WIDTHS = {1280: 900, 375: 812}  # width: height of the first screen
 TOTP_PERIOD = 30

@@ -1,7 +1,7 @@
 """The staff file HR starts from: the expected header and one example row.
 
 Both formats are read back by the import exactly as HR would fill them in,
-so the template itself imports cleanly (tests/lms/staff/test_import_template.py).
+so the template itself imports cleanly (tests/lms/imports/test_import_template.py).
 """
 
 from __future__ import annotations

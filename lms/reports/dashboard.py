@@ -1,6 +1,6 @@
 """HR's landing page in the admin: what needs doing in their units now.
 
-Every figure starts from the user's scope (lms/scopes.py), and the panel
+Every figure starts from the user's scope (lms/staff/scopes.py), and the panel
 costs the same few queries for ten people as for fifty thousand: counts in
 SQL, and only the first few names fetched.
 """

@@ -35,7 +35,7 @@ from tests.benchmarks.staff_data import (
     rolled_back,
 )
 from tests.factories import UserFactory, grant
-from tests.lms.test_hr_report_queries import EXPORT, PAGES
+from tests.lms.reports.test_hr_report_queries import EXPORT, PAGES
 
 pytestmark = pytest.mark.benchmark
 

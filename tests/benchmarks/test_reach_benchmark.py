@@ -46,7 +46,7 @@ from lms.models import (
 from tests.benchmarks.staff_data import copy, next_id, reset_sequence, rolled_back
 from tests.benchmarks.test_hr_report_benchmarks import ROUNDS, median_ms, queries_of
 from tests.factories import CataloguePageFactory, CoursePageFactory, UserFactory, grant
-from tests.lms.test_reach_report import EXPORTS, PAGES
+from tests.lms.reports.test_reach_report import EXPORTS, PAGES
 
 pytestmark = pytest.mark.benchmark
 

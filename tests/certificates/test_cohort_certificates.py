@@ -21,7 +21,7 @@ from certificates.revocation import revoke
 from lms.cohorts.attendance import record_paper_results
 from lms.models import Participant, TrainerCertification
 from tests.certificates.test_pdf import pdf_text
-from tests.lms.test_attendance import held_cohort, join
+from tests.lms.cohorts.test_attendance import held_cohort, join
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from certificates.demo import DEMO_SIGNATORIES
 from certificates.models import Certificate, IssuerSettings
 from certificates.pdf import render_certificate_pdf
-from tests.lms.test_seed_demo import COURSE
+from tests.lms.demo.test_seed_demo import COURSE
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from certificates.issuance import issue_certificate
 from certificates.models import CertificateExport
 from tests.admin_helpers import signed_in
 from tests.certificates.test_pdf import pdf_text
-from tests.lms.test_staff_import_admin import HEADER, ROSA, confirm, upload
+from tests.lms.imports.test_staff_import_admin import HEADER, ROSA, confirm, upload
 
 pytestmark = pytest.mark.django_db
 

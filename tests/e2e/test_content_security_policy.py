@@ -19,7 +19,7 @@ from certificates.issuance import issue_for_completion
 from lms.models import Enrolment, User
 from tests.e2e.conftest import open_page
 from tests.factories import UserFactory, completion, with_mfa
-from tests.lms.test_attendance import held_cohort, join
+from tests.lms.cohorts.test_attendance import held_cohort, join
 
 pytestmark = [
     pytest.mark.browser,

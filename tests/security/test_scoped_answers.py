@@ -26,7 +26,7 @@ from django.utils import timezone
 from lms.models import Person, StaffMember, User
 from lms.staff import invitations
 from tests.factories import PASSWORD, UserFactory
-from tests.lms.test_staff_admin import edit_form, staff_form
+from tests.lms.staff.test_staff_admin import edit_form, staff_form
 from tests.security.disclosure import body
 from tests.security.routes import Outcome, outcome
 from tests.security.world import ROLES, World

@@ -37,8 +37,8 @@ from lms.models import (
 )
 from lms.staff.extension_requests import request_extension
 from tests.factories import PASSWORD
-from tests.lms.test_staff_admin import edit_form, staff_form
-from tests.lms.test_trainer_admin import approval_form
+from tests.lms.staff.test_staff_admin import edit_form, staff_form
+from tests.lms.trainers.test_trainer_admin import approval_form
 from tests.security.disclosure import hidden_people, shown
 from tests.security.routes import Outcome, outcome
 from tests.security.world import ROLES, World

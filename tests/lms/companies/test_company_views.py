@@ -15,7 +15,7 @@ from courses.models import CoursePage
 from lms.companies import registration
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.factories import UserFactory, approved_company, completion
-from tests.lms.test_companies import (
+from tests.lms.companies.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)

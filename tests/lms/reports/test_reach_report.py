@@ -38,7 +38,7 @@ from tests.factories import (
     cohort_with_sessions,
     with_mfa,
 )
-from tests.lms.test_hr_report_queries import ADMIN_MENU, REQUEST
+from tests.lms.reports.test_hr_report_queries import ADMIN_MENU, REQUEST
 
 LIMA = ZoneInfo("America/Lima")
 NOW = datetime(2026, 5, 1, 9, tzinfo=LIMA)

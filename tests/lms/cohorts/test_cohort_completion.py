@@ -23,7 +23,7 @@ from lms.models import (
 )
 from lms.staff.assignments import sync_assignments
 from tests.factories import StaffMemberFactory
-from tests.lms.test_attendance import held_cohort, join
+from tests.lms.cohorts.test_attendance import held_cohort, join
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "courses"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "courses"
 VIDEO_URL = "https://www.youtube.com/watch?v=integridad2026"
 # Strings only the facilitator's guide may print.
 EXPLANATIONS = [

@@ -58,9 +58,9 @@ from tests.factories import (
     UserFactory,
     approved_company,
 )
-from tests.lms.test_accounts import SIGNUP
-from tests.lms.test_cohorts import new_person
-from tests.lms.test_companies import registration, ruc
+from tests.lms.accounts.test_accounts import SIGNUP
+from tests.lms.cohorts.test_cohorts import new_person
+from tests.lms.companies.test_companies import registration, ruc
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from lms.companies.registration import MAX_PROOF_BYTES
 from lms.learning.completions import record_completion
 from lms.models import Company, CompanyMember, CompanyStatus, Enrolment, ProofKind
 from tests.admin_helpers import is_denied, signed_in
-from tests.lms.test_companies import (
+from tests.lms.companies.test_companies import (
     EARLIER,
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)
@@ -28,7 +28,7 @@ from tests.lms.test_companies import (
     registration,
     representative_fixture,  # noqa: F401 (fixture)
 )
-from tests.lms.test_company_views import registration_form
+from tests.lms.companies.test_company_views import registration_form
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from courses.models import Audience
 from lms.transparency import figures as transparency_figures
 from lms.transparency.figures import DATASETS
 from tests.factories import CoursePageFactory, TrainingRequirementFactory, organisation
-from tests.lms.test_transparency import Builder, Dataset
+from tests.lms.transparency.test_transparency import Builder, Dataset
 
 # Every published figure of the fixture is far below this: a table with
 # bigger counts would not change what the audit finds.

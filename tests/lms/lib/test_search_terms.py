@@ -15,8 +15,8 @@ from django.utils import timezone
 from courses.search_terms import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
 from tests.certificates.conftest import issue
 from tests.factories import StaffMemberFactory, UserFactory, with_mfa
-from tests.lms.test_companies import business_course_fixture  # noqa: F401
-from tests.lms.test_company_registry import holder
+from tests.lms.companies.test_companies import business_course_fixture  # noqa: F401
+from tests.lms.companies.test_company_registry import holder
 
 TOO_MANY_WORDS = " ".join(["quispe"] * (MAX_SEARCH_WORDS + 1))
 TOO_MANY_CHARACTERS = "q" * (MAX_SEARCH_CHARACTERS + 1)

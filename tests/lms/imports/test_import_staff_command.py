@@ -121,7 +121,7 @@ def units_of_the_example(units):
 
 
 def test_the_example_files_import(units_of_the_example):
-    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "staff"
+    fixtures = Path(__file__).resolve().parents[3] / "fixtures" / "staff"
     for name in ("personal_ejemplo.csv", "personal_ejemplo.xlsx"):
         out, _err = import_staff(fixtures / name, "--dry-run")
         assert "Created: 10" in out

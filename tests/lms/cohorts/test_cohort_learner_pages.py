@@ -9,7 +9,7 @@ from django.utils import timezone
 from lms.learning.assessment import start_attempt
 from lms.learning.progress import enrol
 from lms.models import Completion, JoinedVia, Participant, Person
-from tests.lms.test_attempt_views import answers_post
+from tests.lms.learning.test_attempt_views import answers_post
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,11 @@ from lms.models import (
 from lms.staff.assignments import sync_for_user
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, cohort_with_sessions
-from tests.lms.test_hr_report_queries import ASSIGNMENTS_PAGE, COMPLETION_PAGE, EXPORT
+from tests.lms.reports.test_hr_report_queries import (
+    ASSIGNMENTS_PAGE,
+    COMPLETION_PAGE,
+    EXPORT,
+)
 
 LIMA = ZoneInfo("America/Lima")
 NOW = datetime(2026, 5, 1, 9, tzinfo=LIMA)

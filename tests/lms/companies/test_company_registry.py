@@ -13,14 +13,14 @@ from django.utils import timezone
 from lms.companies.views import REGISTRY_PAGE_SIZE
 from lms.models import Company
 from tests.factories import approved_company
-from tests.lms.test_companies import (
+from tests.lms.companies.test_companies import (
     business_course_fixture,  # noqa: F401 (fixture)
     company_fixture,  # noqa: F401 (fixture)
     person_with_account,
     representative_fixture,  # noqa: F401 (fixture)
     ruc,
 )
-from tests.lms.test_company_views import certificate
+from tests.lms.companies.test_company_views import certificate
 
 URL = reverse("companies:registry")
 

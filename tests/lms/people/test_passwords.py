@@ -8,7 +8,7 @@ from django.urls import reverse
 from lms.demo.catalogue import DEMO_PASSWORD
 from lms.models import User
 from tests.factories import PASSWORD
-from tests.lms.test_accounts import SIGNUP
+from tests.lms.accounts.test_accounts import SIGNUP
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,7 @@ def test_a_renewal_that_opened_is_announced_at_the_top(
 def test_the_home_costs_the_same_queries_for_one_or_many_requirements(
     learner_client, servant, assigned, catalogue, django_assert_max_num_queries
 ):
-    from tests.lms.test_my_courses_view import MY_COURSES_QUERIES
+    from tests.lms.learning.test_my_courses_view import MY_COURSES_QUERIES
 
     with time_machine.travel(THREE_WEEKS_BEFORE, tick=False):
         with django_assert_max_num_queries(MY_COURSES_QUERIES):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from lms.models import Assignment
 from lms.transparency import figures
 from lms.transparency.figures import DATASETS, WITHHELD, Kind
-from tests.lms.test_transparency import build_dataset
+from tests.lms.transparency.test_transparency import build_dataset
 
 SLUGS = list(DATASETS)
 
