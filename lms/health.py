@@ -1,7 +1,8 @@
 """Whether the services every request leans on answer: database, cache, queue.
 
 Load balancers and monitors read the result at /healthz, so it names
-services and counts, never a person, a host name or a password."""
+services and counts, never a person, a host name or a password.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,6 @@ queues hold no job under the old paths.
 """
 
 from lms.lib.emails import send_email
-from lms.staff.tasks import refresh_assignments
+from lms.staff.assignments import refresh_assignments
 
 __all__ = ["refresh_assignments", "send_email"]

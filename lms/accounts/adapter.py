@@ -1,5 +1,6 @@
 """allauth's account adapter: rate-limited logins on the audit trail, and
-allauth's e-mails written like every other e-mail of the site."""
+allauth's e-mails written like every other e-mail of the site.
+"""
 
 from types import SimpleNamespace
 from urllib.parse import urlsplit

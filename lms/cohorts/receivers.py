@@ -1,5 +1,6 @@
 """How cohorts answer learning: their participants learn in class, and a
-passed attempt completes the course under the cohort's rule (attendance too)."""
+passed attempt completes the course under the cohort's rule (attendance too).
+"""
 
 from __future__ import annotations
 

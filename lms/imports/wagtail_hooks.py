@@ -1,6 +1,6 @@
 """Wagtail hooks: the staff import page and its audit-log action.
 
-Its menu link sits in the Personnel group (lms/staff/viewsets.py, PersonnelViewSetGroup).
+Its menu link sits in the Personnel group (lms/staff/viewsets.py).
 """
 
 from django.urls import path

@@ -6,7 +6,8 @@ under templates/wagtailadmin/notifications/ (lms.templatetags.emails).
 `finish` puts the site's name in the subject and the organisation's signature
 under the body; `build_message` adds an HTML part made from that same text, so
 the two parts never say different things and a template written for text
-alone gets its HTML too."""
+alone gets its HTML too.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Course material for offline teaching: participant PDF, facilitator guide, ZIP,
-and the page that follows their build."""
+and the page that follows their build.
+"""
 
 from django.urls import path
 

@@ -12,8 +12,7 @@ from wagtail.admin.menu import MenuItem
 from lms.reports import views as reports_views
 from lms.reports.dashboard import add_hr_dashboard
 from lms.staff.models import Role
-from lms.staff.permissions import ADMIN_ACCESS, OrganisationRoleBackend
-from lms.staff.policies import roles_of
+from lms.staff.policies import ADMIN_ACCESS, OrganisationRoleBackend, roles_of
 
 # (URL slug and name suffix, view, menu label, icon, menu order)
 REPORTS = [

@@ -170,7 +170,7 @@ TASKS = {
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
-    "lms.staff.permissions.OrganisationRoleBackend",
+    "lms.staff.policies.OrganisationRoleBackend",
 ]
 PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

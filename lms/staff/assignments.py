@@ -8,13 +8,14 @@ daily run all call it, so the rules below hold whichever event came first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from lms.learning.models import Completion, renewal_window
 from lms.people.models import User
@@ -308,3 +309,9 @@ def waive(*, assignment: Assignment, reason: str, by: User, now: datetime) -> No
     assignment.waived_by = by
     assignment.waiver_reason = reason.strip()
     assignment.save(update_fields=["waived_at", "waived_by", "waiver_reason"])
+
+
+@task()
+def refresh_assignments() -> dict:
+    """Apply the rules to every staff member, e.g. after a requirement changed."""
+    return asdict(sync_assignments(today=timezone.localdate()))

@@ -1,5 +1,6 @@
 """Organisations and their staff, roles over units, mandatory training and its
-assignments, reminders, and the extensions staff ask HR for."""
+assignments, reminders, and the extensions staff ask HR for.
+"""
 
 from __future__ import annotations
 

@@ -4,13 +4,15 @@ Wagtail's default policy reads Django model permissions, which HR officers
 and unit heads do not hold: their roles (lms.models.OrganisationRole) are
 what grants them the admin. These policies answer Wagtail's questions ("may
 this user add a staff member?", "which organisations may they see?") from
-those roles and from lms.staff.scopes.
+those roles and from lms.staff.scopes. Any role opens the admin itself
+(OrganisationRoleBackend); what it then shows is scoped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.backends import BaseBackend
 from django.db.models import Model, Q, QuerySet
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -27,7 +29,11 @@ from lms.staff.models import (
 from lms.staff.scopes import Scope, grants_of, scope_for
 
 HR = Role.HR_OFFICER
+
+
 HEAD = Role.UNIT_HEAD
+
+
 OFFICER = Role.INTEGRITY_OFFICER
 
 
@@ -120,6 +126,8 @@ staff_policy = StaffPermissionPolicy(
     StaffMember,
     {"view": (HR, HEAD, OFFICER), "add": (HR, OFFICER), "change": (HR, OFFICER)},
 )
+
+
 # The unit tree belongs to the integrity officer; others see their units.
 organisation_policy = ScopedRolePermissionPolicy(
     Organisation,
@@ -130,16 +138,22 @@ organisation_policy = ScopedRolePermissionPolicy(
         "delete": (OFFICER,),
     },
 )
+
+
 # Requirements are institution-wide rules, not personal data: every HR officer
 # may read them all, and only the integrity officer changes them.
 requirement_policy = RolePermissionPolicy(
     TrainingRequirement,
     {"view": (HR, OFFICER), "add": (OFFICER,), "change": (OFFICER,)},
 )
+
+
 role_policy = RolePermissionPolicy(
     OrganisationRole,
     {"view": (OFFICER,), "add": (OFFICER,), "change": (OFFICER,), "delete": (OFFICER,)},
 )
+
+
 POLICIES = {
     StaffMember: staff_policy,
     Organisation: organisation_policy,
@@ -173,3 +187,20 @@ class RoleViewSet(ModelViewSet):
     def get_permissions_to_register(self) -> QuerySet:
         """Offer no Django permissions to groups: the role grants these views."""
         return super().get_permissions_to_register().none()
+
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+
+class OrganisationRoleBackend(BaseBackend):
+    """Grant the admin to anyone with a role, so assigning the role is enough.
+
+    Every list, export and action then filters by `lms.staff.scopes.scope_for`.
+    """
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if perm != ADMIN_ACCESS or not user_obj.is_active:
+            return False
+        # The kinds of role are kept on the user for the request: the admin
+        # menus (lms.staff.policies.roles_of) ask again on every page.
+        return bool(grants_of(user_obj))

@@ -1,5 +1,6 @@
 """How staff answers learning: completions complete mandatory training, and a
-revoked one reopens it."""
+revoked one reopens it.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """What a training requirement means: in plain words, and whose status it changes.
 
 The admin shows both before a rule is saved, so the integrity officer sees
-the effect of a change while it can still be undone."""
+the effect of a change while it can still be undone.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Who reaches what goes through lms.staff.scopes: a person outside the user's units
 is 404; a unit head may ask but not answer, HR answers but has its own
-"Extend the due date" instead of asking."""
+"Extend the due date" instead of asking.
+"""
 
 from __future__ import annotations
 

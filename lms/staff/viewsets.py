@@ -30,7 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from courses.search_terms import match_every_word
 from lms.staff import requirement_preview
-from lms.staff.assignments import sync_assignments
+from lms.staff.assignments import refresh_assignments, sync_assignments
 from lms.staff.forms import (
     OrganisationForm,
     OrganisationRoleForm,
@@ -49,7 +49,6 @@ from lms.staff.models import (
 )
 from lms.staff.policies import cached_scope, staff_policy
 from lms.staff.scopes import MANAGE_ROLES
-from lms.staff.tasks import refresh_assignments
 
 STAFF_SEARCH_FIELDS = [
     "person__first_names",

@@ -1,7 +1,8 @@
 """Wagtail hooks of staff: HR's home panel, the lms admin styles, extension
 requests' admin URLs and their history entries.
 
-The menu link sits in the Personnel group (lms.staff.viewsets.PersonnelViewSetGroup)."""
+The menu link sits in the Personnel group (lms.staff.viewsets.PersonnelViewSetGroup).
+"""
 
 from __future__ import annotations
 

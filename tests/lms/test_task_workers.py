@@ -104,7 +104,7 @@ def test_the_worker_outlives_redis_going_away_between_jobs(call, redis_url, gone
 # its jobs, and the task each must still run.
 OLD_TASK_PATHS = {
     "lms.tasks.send_email": "lms.lib.emails.send_email",
-    "lms.tasks.refresh_assignments": "lms.staff.tasks.refresh_assignments",
+    "lms.tasks.refresh_assignments": "lms.staff.assignments.refresh_assignments",
     "lms.editions.tasks.build_material_edition": (
         "lms.materials.editions.build_material_edition"
     ),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from lms.models import StaffImport, StaffMember
 from tests.admin_helpers import signed_in
 from tests.factories import UserFactory, hire, with_mfa
-from tests.lms.staff.conftest import NOON_IN_LIMA
+from tests.lms.reports.conftest import NOON_IN_LIMA
 
 TODAY = NOON_IN_LIMA.date()
 HOME = "/admin/"
