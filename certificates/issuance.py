@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Site
 
-from certificates import codes, status_list
+from certificates import codes
 from certificates.models import Certificate, CourseIssuer, IssuerSettings
+from certificates.signing import status_list
 from certificates.tasks import queue_delivery
 from courses.models import CoursePage
 from lms.companies.registration import companies_ready, courses_ready

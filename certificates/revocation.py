@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from certificates import status_list, verification
 from certificates.models import Certificate, RevocationReason
+from certificates.signing import status_list
+from certificates.verification import lookup
 from lms.learning.completions import revoke_completion
 from lms.lib.audit import audit
 from lms.models import User
@@ -65,7 +66,7 @@ def revoke(
         )
         if current.completion_id:
             revoke_completion(completion=current.completion, now=now)
-        transaction.on_commit(partial(verification.forget, certificate.code))
+        transaction.on_commit(partial(lookup.forget, certificate.code))
         transaction.on_commit(status_list.forget_status_list)
     certificate.refresh_from_db(
         fields=["revoked_at", "revocation_reason", "revoked_by"]

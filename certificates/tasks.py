@@ -6,14 +6,12 @@ from django.utils import timezone
 from django_tasks import task
 from redis.exceptions import RedisError
 
-from certificates.delivery import deliver, store_pdf
-
-# The export's task lives with the export now (certificates.exports). A job
+# The export's task lives with the export now (certificates.admin.exports). A job
 # queued before that move names "certificates.tasks.build_certificate_export",
 # and the worker imports that path to run it: this name keeps such jobs
 # running across the deploy. Remove it in the release after, once the queue
-# holds no job under the old path (new jobs name certificates.exports).
-from certificates.exports import build_certificate_export  # noqa: F401
+# holds no job under the old path (new jobs name certificates.admin.exports).
+from certificates.delivery import deliver, store_pdf
 from certificates.models import Certificate
 
 logger = logging.getLogger(__name__)

@@ -1,16 +1,17 @@
 from django.urls import path
 
-from certificates import holder_views, views
+from certificates import views
+from certificates.verification import views as verification
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("verificar/", views.verify_form, name="verify_form"),
-    path("verificar/<str:code>/", views.verify, name="verify"),
-    path("mis-certificados/", holder_views.my_certificates, name="my_certificates"),
+    path("verificar/", verification.verify_form, name="verify_form"),
+    path("verificar/<str:code>/", verification.verify, name="verify"),
+    path("mis-certificados/", views.my_certificates, name="my_certificates"),
     path(
         "mis-certificados/<str:code>/pdf/",
-        holder_views.download_pdf,
+        views.download_pdf,
         name="download_pdf",
     ),
 ]

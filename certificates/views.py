@@ -1,111 +1,46 @@
-"""Public verification pages: anyone with a code may check a certificate."""
+"""A holder's own certificates: list, PDF download and sharing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
 
-from certificates import verification
-from certificates.forms import MAX_UPLOAD_BYTES, CodeForm, FingerprintForm
+from certificates.delivery import store_pdf
+from certificates.linkedin import add_to_profile_url
 from certificates.models import Certificate
-from lms.lib.qr import qr_svg
-from lms.lib.uploads import limit_upload
-
-ROBOTS = "noindex, nofollow"
 
 
-def noindex(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Keep search engines from indexing or following the view's responses."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = ROBOTS
-        return response
-
-    return wrapper
-
-
-@noindex
-@require_GET
-def verify_form(request: HttpRequest) -> HttpResponse:
-    """Ask for a code; send a well-formed one to its page, without any lookup."""
-    form = CodeForm(request.GET if "code" in request.GET else None)
-    if form.is_valid():
-        return redirect("certificates:verify", form.cleaned_data["code"])
-    return _code_page(request, form, status=400 if form.is_bound else 200)
-
-
-# The page names the holder: no shared cache may keep it.
-@limit_upload(MAX_UPLOAD_BYTES)
-@never_cache
-@noindex
-@require_http_methods(["GET", "HEAD", "POST"])
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Show a certificate's status and public details; check an uploaded PDF."""
-    form = CodeForm({"code": code})
-    if not form.is_valid():
-        return _code_page(request, form, status=400)
-    if form.cleaned_data["code"] != code:
-        return redirect(
-            "certificates:verify", form.cleaned_data["code"], permanent=True
-        )
-    if retry_after := verification.throttle(request):
-        return too_many_verifications(request, retry_after)
-    certificate = verification.lookup(code)
-    if certificate is None:
-        problem = _("There is no certificate with this code.")
-        return _code_page(request, form, problem=problem, status=404)
-    upload, matches = _check_upload(request, certificate)
-    context = {
-        "certificate": certificate,
-        "status": certificate.status(today=timezone.localdate()),
-        "qr": mark_safe(qr_svg(certificate.verification_url())),
-        "upload": upload,
-        "matches": matches,
-    }
-    status = 400 if upload is not None and upload.errors else 200
-    return render(request, "certificates/verify.html", context, status=status)
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    """List the person's own certificates, then those of companies they represent."""
+    today = timezone.localdate()
+    certificates = Certificate.objects.filter(person__user=request.user).select_related(
+        "company", "superseded_by"
+    )
+    rows = [
+        (certificate, certificate.status(today=today), add_to_profile_url(certificate))
+        for certificate in certificates
+    ]
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {
+            "rows": [row for row in rows if not row[0].company_id],
+            "company_rows": [row for row in rows if row[0].company_id],
+        },
+    )
 
 
-def too_many_verifications(request: HttpRequest, retry_after: int) -> HttpResponse:
-    problem = ngettext(
-        "Too many verifications from your connection. "
-        "Please wait %(seconds)d second and try again.",
-        "Too many verifications from your connection. "
-        "Please wait %(seconds)d seconds and try again.",
-        retry_after,
-    ) % {"seconds": retry_after}
-    response = _code_page(request, CodeForm(), problem=problem, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
-def _check_upload(
-    request: HttpRequest, certificate: Certificate
-) -> tuple[FingerprintForm | None, bool | None]:
-    """Return the upload form, if the PDF has a fingerprint, and any comparison."""
-    if not certificate.pdf_sha256:
-        return None, None
-    if request.method != "POST":
-        return FingerprintForm(), None
-    form = FingerprintForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return form, None
-    return form, verification.fingerprint_matches(certificate, form.cleaned_data["pdf"])
-
-
-def _code_page(
-    request: HttpRequest, form: CodeForm, *, status: int, problem: str = ""
-) -> HttpResponse:
-    context = {"form": form, "problem": problem}
-    return render(request, "certificates/verify_form.html", context, status=status)
+@login_required
+def download_pdf(request: HttpRequest, code: str) -> FileResponse:
+    """Serve the stored PDF; another person's certificate is a 404."""
+    certificate = get_object_or_404(Certificate, code=code, person__user=request.user)
+    store_pdf(certificate)  # renders only if the file was never stored
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.code}.pdf",
+        content_type="application/pdf",
+    )

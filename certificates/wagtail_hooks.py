@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from certificates import export_views, transcript_views
+from certificates.admin import views
+from certificates.admin.viewsets import CertificateViewSet
 from certificates.models import RevocationReason
-from certificates.viewsets import CertificateViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -15,7 +15,7 @@ def register_certificate_viewset():
 
 @hooks.register("register_admin_urls")
 def register_certificate_export_urls():
-    urls = (export_views.urlpatterns, export_views.EXPORTS_NAMESPACE)
+    urls = (views.urlpatterns, views.EXPORTS_NAMESPACE)
     return [path("certificates/exports/", include(urls))]
 
 
@@ -24,7 +24,7 @@ def register_transcript_url():
     return [
         path(
             "certificates/staff/<int:staff_id>/transcript/",
-            transcript_views.staff_transcript,
+            views.staff_transcript,
             name="certificates_staff_transcript",
         )
     ]

@@ -12,7 +12,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
-from certificates.api import api
+from certificates.verification.api import api
 from courses.search_terms import BoundedSearchFilter
 from lms.cohorts.urls import attendance_urlpatterns
 from lms.health import healthz
@@ -66,7 +66,7 @@ urlpatterns = [
     path("", include("lms.transparency.urls")),
     path("", include("lms.companies.urls")),
     path("", include("certificates.urls")),
-    path(".well-known/", include("certificates.well_known_urls")),
+    path(".well-known/", include("certificates.signing.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,7 +8,7 @@ The floor is measured in the same run on the same machine: one indexed
 query per code, with nothing remembered. The lookup (its cache of unknown
 codes included) may cost a few times that, not more: a lookup gone
 quadratic, or a cache slower than the database, fails here. The ordinary
-test (tests/certificates/test_verify_view.py) checks that no guess finds a
+test (tests/certificates/verification/test_verify_view.py) checks that no guess finds a
 certificate and that each costs at most one query.
 """
 
@@ -22,9 +22,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from certificates import codes, verification
+from certificates import codes
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate
+from certificates.verification import lookup
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
@@ -62,7 +63,7 @@ def test_guessed_codes_cost_a_few_bare_queries_each(course):
 
     def lookups(codes: list[str]) -> None:
         for code in codes:
-            verification.lookup(code)
+            lookup.lookup(code)
 
     bare, looked_up = fastest(floor, guesses), fastest(lookups, guesses)
     print(  # noqa: T201

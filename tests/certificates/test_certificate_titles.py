@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from certificates.credentials import build_credential
 from certificates.issuance import issue_certificate, reissue
+from certificates.signing.credentials import build_credential
 from courses.models import CoursePage, TitleForm
 from tests.factories import approved_company
 

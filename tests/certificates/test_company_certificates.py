@@ -16,14 +16,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import credentials
 from certificates.issuance import issue_certificate, reissue
 from certificates.models import Certificate, Status
+from certificates.signing import credentials
 from courses.models import Audience, CoursePage
 from lms.learning.completions import record_completion
 from lms.models import Company, CompanyMember, Enrolment, Person
+from tests.certificates.signing.test_credentials import payload_of
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
-from tests.certificates.test_credentials import payload_of
 from tests.certificates.test_pdf import pdf_text, poppler, saved
 from tests.factories import UserFactory, approved_company
 

@@ -10,7 +10,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from certificates.exports import start_export
+from certificates.admin.exports import start_export
 from certificates.models import Certificate, CertificateExport
 from tests.certificates.test_completion_issues_certificate import pass_the_assessment
 

@@ -16,11 +16,11 @@ from django.core.files.storage import InMemoryStorage, default_storage, storages
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import verification
+from certificates.admin.exports import build_export
 from certificates.delivery import deliver
-from certificates.exports import build_export
 from certificates.issuance import issue_certificate
 from certificates.models import CertificateExport
+from certificates.verification import lookup
 from tests.admin_helpers import signed_in
 from tests.certificates.test_pdf import pdf_text
 from tests.lms.imports.test_staff_import_admin import HEADER, ROSA, confirm, upload
@@ -76,7 +76,7 @@ def test_the_integrity_check_reads_the_stored_pdf(certificate, english):
     deliver(certificate.pk, now=timezone.now())
     certificate.refresh_from_db()
     assert (
-        verification.problems(
+        lookup.problems(
             certificate, today=date(2026, 11, 23), keys=None, status_bits=None
         )
         == []
@@ -86,7 +86,7 @@ def test_the_integrity_check_reads_the_stored_pdf(certificate, english):
     default_storage.save(certificate.pdf.name, io.BytesIO(b"%PDF-1.7 other"))
     certificate.refresh_from_db()
 
-    assert verification.problems(
+    assert lookup.problems(
         certificate, today=date(2026, 11, 23), keys=None, status_bits=None
     ) == [f"its PDF {certificate.pdf.name} is not the one issued (SHA-256 differs)"]
 

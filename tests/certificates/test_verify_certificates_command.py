@@ -12,11 +12,11 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates import status_list
 from certificates.delivery import store_pdf
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
+from certificates.signing import status_list
 from tests.certificates.conftest import people
 
 pytestmark = pytest.mark.django_db

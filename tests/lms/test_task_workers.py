@@ -109,7 +109,7 @@ OLD_TASK_PATHS = {
         "lms.materials.editions.build_material_edition"
     ),
     "certificates.tasks.build_certificate_export": (
-        "certificates.exports.build_certificate_export"
+        "certificates.admin.exports.build_certificate_export"
     ),
 }
 

@@ -29,8 +29,8 @@ from wagtail.models import (
     Workflow,
 )
 
+from certificates.admin.exports import build_export, start_export
 from certificates.delivery import store_pdf
-from certificates.exports import build_export, start_export
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, CertificateExport, IssuerSettings
 from courses.models import Audience, CoursePage

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from certificates import keys
+from certificates.signing import keys
 
 
 class Command(BaseCommand):

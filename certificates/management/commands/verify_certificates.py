@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import credentials, status_list, verification
 from certificates.models import Certificate, Status
+from certificates.signing import credentials, status_list
+from certificates.verification import lookup
 
 # Exit code when any certificate, or the signing keys, fail the check.
 FAILED = 1
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         certificates = Certificate.objects.select_related("company").order_by("pk")
         for certificate in certificates.iterator(chunk_size=500):
             statuses[certificate.status(today=today)] += 1
-            found = verification.problems(
+            found = lookup.problems(
                 certificate, today=today, keys=keys, status_bits=bits
             )
             if found:

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from certificates import credentials, status_list
+from certificates.signing import credentials, status_list
 
 # Exit codes; a valid credential ends normally, with 0.
 INVALID, USAGE = 1, 2

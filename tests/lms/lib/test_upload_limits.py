@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from certificates.forms import MAX_UPLOAD_BYTES
+from certificates.verification.forms import MAX_UPLOAD_BYTES
 from lms.models import Participant, StaffMember
 
 HUGE = str(200 * 1024 * 1024)

@@ -12,9 +12,11 @@ from django.views.decorators.cache import never_cache
 from ninja import NinjaAPI, Schema, Status
 from ninja.decorators import decorate_view
 
-from certificates import codes, credentials, status_list, verification
+from certificates import codes
 from certificates.models import Certificate
 from certificates.models import Status as CertificateStatus
+from certificates.signing import credentials, status_list
+from certificates.verification import lookup
 
 api = NinjaAPI(title="Integridad Cajamarca", version="1", urls_namespace="api-v1")
 
@@ -165,10 +167,10 @@ def _find(
         code = codes.normalise(code, prefix=settings.CERTIFICATE_CODE_PREFIX)
     except codes.CodeError as error:
         return Status(400, {"detail": str(error)})
-    if retry_after := verification.throttle(request):
+    if retry_after := lookup.throttle(request):
         response["Retry-After"] = str(retry_after)
         return Status(429, {"detail": _("Too many verifications: try again later.")})
-    found = verification.lookup(code)
+    found = lookup.lookup(code)
     if found is None:
         return Status(404, {"detail": _("There is no certificate with this code.")})
     return found

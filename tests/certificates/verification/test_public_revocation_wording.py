@@ -10,12 +10,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from certificates import credentials
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.pdf import render_certificate_pdf
 from certificates.revocation import revoke
-from tests.certificates.test_credentials import payload_of
+from certificates.signing import credentials
+from tests.certificates.signing.test_credentials import payload_of
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db

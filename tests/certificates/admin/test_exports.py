@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import exports
-from certificates.exports import build_export
+from certificates.admin import exports
+from certificates.admin.exports import build_export
 from certificates.models import Certificate, CertificateExport
 from tests.certificates.conftest import issue, people
 from tests.factories import CoursePageFactory

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from redis.exceptions import RedisError
 
+from certificates.admin.filters import SEARCH_PARAM, CertificateFilterSet, search
 from certificates.delivery import store_pdf
-from certificates.filters import SEARCH_PARAM, CertificateFilterSet, search
 from certificates.models import Certificate, CertificateExport
 from lms.models import User
 

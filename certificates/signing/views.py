@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from certificates import credentials, keys
+from certificates.signing import credentials, keys
 
 
 def did_document(request: HttpRequest) -> JsonResponse:

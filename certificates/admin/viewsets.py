@@ -1,7 +1,8 @@
 """The certificates' admin: a read-only listing and inspect view, plus actions.
 
 Certificates are only ever issued by completing a course and changed only by
-the actions in admin_views, so the admin offers no add, edit or delete view.
+the actions in certificates.admin.actions, so the admin offers no add, edit or
+delete view.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BaseButton, Button, HeaderButton
 
-from certificates import admin_views
-from certificates.admin_views import NAMESPACE, admin_url, can_act
-from certificates.filters import (
+from certificates.admin import actions as admin_actions
+from certificates.admin.actions import NAMESPACE, admin_url, can_act
+from certificates.admin.filters import (
     SEARCH_FIELDS,
     CertificateFilterSet,
     filter_params,
@@ -299,9 +300,9 @@ class CertificateViewSet(ModelViewSet):
                 self.history_results_view,
                 name="history_results",
             ),
-            path("revoke/<int:pk>/", admin_views.revoke, name="revoke"),
-            path("render/<int:pk>/", admin_views.render_again, name="render"),
-            path("reissue/<int:pk>/", admin_views.reissue, name="reissue"),
+            path("revoke/<int:pk>/", admin_actions.revoke, name="revoke"),
+            path("render/<int:pk>/", admin_actions.render_again, name="render"),
+            path("reissue/<int:pk>/", admin_actions.reissue, name="reissue"),
         ]
 
 

@@ -20,10 +20,10 @@ from django.utils.text import capfirst
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import ModelLogEntry
 
+from certificates.admin.viewsets import CertificateViewSet
 from certificates.issuance import reissue
 from certificates.models import Certificate, RevocationReason, Status
 from certificates.revocation import revoke
-from certificates.viewsets import CertificateViewSet
 from courses.models import CoursePage
 from tests.certificates.conftest import issue, people
 from tests.factories import CoursePageFactory, UserFactory, with_mfa

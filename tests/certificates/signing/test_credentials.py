@@ -12,10 +12,11 @@ from django.utils import timezone
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
-from certificates import codes, credentials, keys, status_list
+from certificates import codes
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
+from certificates.signing import credentials, keys, status_list
 
 pytestmark = pytest.mark.django_db
 

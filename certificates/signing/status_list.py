@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from certificates import credentials
 from certificates.models import Certificate
+from certificates.signing import credentials
 
 # The spec's minimum, 16 KiB, so that a list says little about how many
 # certificates exist; the list grows by whole blocks of this size.

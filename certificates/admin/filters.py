@@ -60,7 +60,7 @@ def filter_params(query: QueryDict) -> dict[str, str]:
     """Return the parameters of `query` that choose what the list shows.
 
     Those CertificateFilterSet reads and the search term: an export of the
-    list (`certificates.exports.matching`) takes exactly these.
+    list (`certificates.admin.exports.matching`) takes exactly these.
     """
     names = [SEARCH_PARAM]
     for name, field in CertificateFilterSet().form.fields.items():

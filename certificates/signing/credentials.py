@@ -31,8 +31,8 @@ from joserfc.errors import BadSignatureError, JoseError
 from joserfc.jwa import EdDSAAlgorithm, JWSRegistry
 from joserfc.jwk import OKPKey
 
-from certificates import keys
 from certificates.models import Certificate
+from certificates.signing import keys
 from lms.staff.reminders import site_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"

@@ -18,8 +18,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from joserfc.jwk import OKPKey
 
-from certificates import codes, credentials
+from certificates import codes
 from certificates.models import Certificate, Status
+from certificates.signing import credentials
 
 # Only the primary key is cached, never the row: a revocation, a replacement
 # or a new PDF shows at once, whoever writes it.

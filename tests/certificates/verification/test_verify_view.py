@@ -9,10 +9,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import codes, verification
+from certificates import codes
 from certificates.issuance import issue_certificate
 from certificates.models import Certificate, RevocationReason
 from certificates.revocation import revoke
+from certificates.verification import lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -291,36 +292,36 @@ def test_10000_random_well_formed_codes_find_nothing(certificate, expired):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        assert not any(verification.lookup(code) for code in guesses)
+        assert not any(lookup.lookup(code) for code in guesses)
         asked_once = len(queries)
         # The cache holds the most recent guesses however small it is.
-        assert not any(verification.lookup(code) for code in guesses[-100:])
+        assert not any(lookup.lookup(code) for code in guesses[-100:])
     assert asked_once <= len(guesses)
     assert len(queries) == asked_once
 
 
 def test_lookup_remembers_a_found_certificate_by_its_key_only(certificate):
-    assert verification.lookup(certificate.code) == certificate
+    assert lookup.lookup(certificate.code) == certificate
     Certificate.objects.filter(pk=certificate.pk).update(holder_name="Otra")
-    assert verification.lookup(certificate.code).holder_name == "Otra"
+    assert lookup.lookup(certificate.code).holder_name == "Otra"
 
 
 def test_a_code_issued_after_it_was_looked_up_is_found_once_forgotten(certificate):
     fresh = codes.new_code(settings.CERTIFICATE_CODE_PREFIX)
-    assert verification.lookup(fresh) is None
+    assert lookup.lookup(fresh) is None
     Certificate.objects.filter(pk=certificate.pk).update(code=fresh)
-    verification.forget(fresh)
-    assert verification.lookup(fresh) == certificate
+    lookup.forget(fresh)
+    assert lookup.lookup(fresh) == certificate
 
 
 @pytest.mark.parametrize(
     ("rate", "expected"), [("30/m/ip", (30, 60)), ("100/5m", (100, 300))]
 )
 def test_the_rate_limit_setting_reads_allauths_notation(rate, expected):
-    assert verification.parse_rate(rate) == expected
+    assert lookup.parse_rate(rate) == expected
 
 
 @pytest.mark.parametrize("rate", ["30/m/user", "30", "many/m", "30/w/ip"])
 def test_a_rate_limit_setting_it_cannot_read_is_a_configuration_error(rate):
     with pytest.raises(ImproperlyConfigured):
-        verification.parse_rate(rate)
+        lookup.parse_rate(rate)

@@ -1,0 +1,1 @@
+"""The certificates' admin: listing, actions on one, ZIP exports, transcripts."""

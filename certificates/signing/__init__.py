@@ -1,0 +1,1 @@
+"""Signed credentials: keys, Open Badges credentials, status list, well-known paths."""

@@ -1,0 +1,1 @@
+"""Public verification: the pages and JSON API that check a certificate by code."""
