@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 # and the worker imports that path to run it: this name keeps such jobs
 # running across the deploy. Remove it in the release after, once the queue
 # holds no job under the old path (new jobs name certificates.admin.exports).
+from certificates.admin.exports import build_certificate_export  # noqa: F401
 from certificates.delivery import deliver, store_pdf
 from certificates.models import Certificate
 
