@@ -41,11 +41,10 @@ from lms.cohorts.models import Cohort, CohortSession, JoinedVia, Participant
 from lms.cohorts.participant_lists import ListedPerson
 from lms.learning.models import Attempt
 from lms.learning.progress import enrol
-from lms.lib.emails import send_email
+from lms.lib.emails import render_email, send_email, site_url
 from lms.lib.spreadsheets import RowError
 from lms.people.models import Person, User
 from lms.staff.invitations import open_account
-from lms.staff.reminders import render_email, site_url
 from lms.trainers.models import TrainerCertification
 
 # Cohorts and their sessions

@@ -37,9 +37,8 @@ from lms.companies.signals import company_approved
 from lms.learning.models import Completion
 from lms.learning.progress import enrol
 from lms.lib.audit import audit
-from lms.lib.emails import send_email
+from lms.lib.emails import render_email, send_email, site_url
 from lms.people.models import Person, User
-from lms.staff.reminders import render_email, site_url
 
 TOKEN_SALT = "lms.companies.invitation"
 MAX_PROOF_BYTES = 5 * 1024 * 1024

@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from courses.dates import validate_plausible_date
 from lms.lib.audit import audit
-from lms.lib.emails import send_email
+from lms.lib.emails import render_email, send_email, site_url
 from lms.people.models import User
 from lms.staff.assignments import AssignmentError, extend_due_date
 from lms.staff.models import (
@@ -32,7 +32,6 @@ from lms.staff.models import (
     Organisation,
     Role,
 )
-from lms.staff.reminders import render_email, site_url
 from lms.staff.scopes import managers_of
 
 REQUEST_ACTION = "lms.request_extension"

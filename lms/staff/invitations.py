@@ -21,10 +21,9 @@ from django.utils.http import (
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.lib.emails import send_email
+from lms.lib.emails import render_email, send_email, site_url
 from lms.people.models import Person, User
 from lms.staff.models import StaffMember
-from lms.staff.reminders import render_email, site_url
 
 
 class InvitationError(Exception):

@@ -26,9 +26,7 @@ from django.urls import reverse
 from courses.dates import add_days, start_of
 from courses.models import CoursePage
 from lms.learning.models import Completion, renewal_window
-
-# render_email and site_url are imported from here by the other senders.
-from lms.lib.emails import render_email, send_email, site_url  # noqa: F401
+from lms.lib.emails import render_email, send_email, site_url
 from lms.people.identity import mask_document_number
 from lms.people.models import User
 from lms.staff.models import (
