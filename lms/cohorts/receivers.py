@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from lms.cohorts.completion import evaluate_cohort
 from lms.cohorts.models import Cohort, Participant
+from lms.learning.models import Enrolment
 from lms.learning.signals import passed_in_class, taught_in_class
 
 
-def _places_in_class(enrolment, *, today: date) -> QuerySet[Participant]:
+def _places_in_class(enrolment: Enrolment, *, today: date) -> QuerySet[Participant]:
     """Return the enrolment's places, not yet completed, in cohorts taught today.
 
     A cohort whose trainer may not act today counts for nothing: its

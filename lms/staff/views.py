@@ -18,7 +18,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -286,12 +286,6 @@ def unavailable(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "lms/invitation_unavailable.html", {"reason": reason})
 
 
-# Registered in the Wagtail admin, which requires a staff role to open.
-admin_urlpatterns = [
-    path("personal/<int:staff_id>/invitar/", invite, name="lms_staff_invite"),
-]
-
-
 DETAIL_TEMPLATE = "lms/admin/staff/detail.html"
 
 
@@ -495,23 +489,3 @@ def form_errors(form: Form) -> str:
         f"{capfirst(form.fields[name].label)}: {' '.join(errors)}"
         for name, errors in form.errors.items()
     )
-
-
-urlpatterns = [
-    path("personal/<int:staff_id>/", staff_detail, name="lms_staff_detail"),
-    path(
-        "personal/<int:staff_id>/assignments/<int:assignment_id>/extend/",
-        extend,
-        name="lms_staff_extend",
-    ),
-    path(
-        "personal/<int:staff_id>/assignments/<int:assignment_id>/waive/",
-        waive_assignment,
-        name="lms_staff_waive",
-    ),
-    path(
-        "personal/<int:staff_id>/enrolments/<int:enrolment_id>/grant-attempt/",
-        grant_attempt,
-        name="lms_staff_grant_attempt",
-    ),
-]

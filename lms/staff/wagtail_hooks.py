@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.templatetags.static import static
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from lms.staff import extra_attempts, views
+from lms.lib.dates import short_date
+from lms.staff import extra_attempts
 from lms.staff.extension_requests import DENY_ACTION, REQUEST_ACTION
 from lms.staff.policies import POLICIES
 from lms.staff.urls import admin_urlpatterns
@@ -24,12 +24,8 @@ from lms.staff.viewsets import PersonnelViewSetGroup
 
 
 @hooks.register("register_admin_urls")
-def register_extension_request_urls():
+def register_staff_urls():
     return admin_urlpatterns
-
-
-def short_date(iso: str) -> str:
-    return formats.date_format(date.fromisoformat(iso), "SHORT_DATE_FORMAT")
 
 
 @hooks.register("register_log_actions")
@@ -42,7 +38,7 @@ def register_extension_request_log_actions(actions):
             data = log_entry.data
             return _("Extension of %(requirement)s to %(date)s requested") % {
                 "requirement": data.get("requirement", ""),
-                "date": short_date(data["requested_due_on"]),
+                "date": short_date(date.fromisoformat(data["requested_due_on"])),
             }
 
     @actions.register_action(DENY_ACTION)
@@ -59,11 +55,6 @@ def register_extension_request_log_actions(actions):
 @hooks.register("insert_global_admin_css")
 def lms_admin_css() -> str:
     return format_html('<link rel="stylesheet" href="{}">', static("lms/admin.css"))
-
-
-@hooks.register("register_admin_urls")
-def register_invitation_urls():
-    return views.admin_urlpatterns
 
 
 @hooks.register("register_log_actions")
@@ -89,11 +80,6 @@ def register_personnel_viewsets():
     return PersonnelViewSetGroup()
 
 
-@hooks.register("register_admin_urls")
-def register_staff_urls():
-    return views.urlpatterns
-
-
 @hooks.register("register_log_actions")
 def register_assignment_log_actions(actions):
     @actions.register_action("lms.extend_due_date")
@@ -102,10 +88,9 @@ def register_assignment_log_actions(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data
-            new_due_on = date.fromisoformat(data["new_due_on"])
             return _("Due date of %(requirement)s extended to %(date)s: %(reason)s") % {
                 "requirement": data.get("requirement", ""),
-                "date": formats.date_format(new_due_on, "SHORT_DATE_FORMAT"),
+                "date": short_date(date.fromisoformat(data["new_due_on"])),
                 "reason": data.get("reason", ""),
             }
 
