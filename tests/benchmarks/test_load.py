@@ -33,16 +33,11 @@ there are none.
 from __future__ import annotations
 
 import multiprocessing
-import os
-import platform
-import re
-import subprocess
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.benchmarks.wrk import wrk_path
+from tests.benchmarks.wrk import load, machine
 from tests.production.stack import Stack, needs_postgresql
 from tests.production.visitor import Visitor
 
@@ -51,7 +46,6 @@ pytestmark = [pytest.mark.benchmark, needs_postgresql]
 CONNECTIONS = 50
 SECONDS = 60
 WRK_ARGS = ["-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s"]
-LUA = Path(__file__).with_name("wrk_errors.lua")
 RAISED_RATE_LIMIT = "1000000/m/ip"
 
 
@@ -66,35 +60,6 @@ def stack(tmp_path_factory):
         yield stack
     finally:
         stack.stop()
-
-
-def wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
-    command = [wrk_path(), *WRK_ARGS, "-s", str(LUA)]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    result = subprocess.run(
-        [*command, url],
-        capture_output=True,
-        text=True,
-        timeout=SECONDS * 3,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    figures = dict(re.findall(r"^(\w+) ([\d.]+)$", result.stdout, re.MULTILINE))
-    return {name: float(value) for name, value in figures.items()}
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{multiprocessing.cpu_count()} cores ({cpu}); load average {load}"
 
 
 def test_fifty_connections_for_a_minute_get_no_errors(stack):
@@ -130,7 +95,7 @@ def test_fifty_connections_for_a_minute_get_no_errors(stack):
     ]
     errors = {}
     for name, (path, headers) in targets.items():
-        figures = wrk(behind_the_proxy + path, {**proxy, **headers})
+        figures = load(behind_the_proxy + path, {**proxy, **headers}, WRK_ARGS)
         errors[name] = figures["not_2xx"] + figures["socket_errors"]
         lines.append(
             f"{name:<22}{figures['requests']:>9.0f}"
