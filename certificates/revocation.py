@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,7 +10,6 @@ from wagtail.log_actions import log
 
 from certificates.models import Certificate, RevocationReason
 from certificates.signing import status_list
-from certificates.verification import lookup
 from lms.learning.completions import revoke_completion
 from lms.lib.audit import audit
 from lms.models import User
@@ -66,7 +64,6 @@ def revoke(
         )
         if current.completion_id:
             revoke_completion(completion=current.completion, now=now)
-        transaction.on_commit(partial(lookup.forget, certificate.code))
         transaction.on_commit(status_list.forget_status_list)
     certificate.refresh_from_db(
         fields=["revoked_at", "revocation_reason", "revoked_by"]

@@ -113,7 +113,7 @@ def public_details(certificate: Certificate, *, today: date) -> dict:
     if certificate.company_id:
         details["company"] = {
             "legal_name": certificate.holder_name,
-            "ruc": certificate.company.ruc,
+            "ruc": certificate.company_ruc,
             "representative": certificate.representative_name,
         }
     return details

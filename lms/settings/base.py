@@ -100,7 +100,7 @@ DATABASES = {
         env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         # A kept connection is checked before a request reuses it, so a
-        # database restart costs no request an error.
+        # database restart costs no request an error (see lms/postgresql).
         conn_health_checks=True,
     )
 }
@@ -116,6 +116,9 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that costs no round trip (lms/postgresql).
+    DATABASES["default"]["ENGINE"] = "lms.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 

@@ -8,9 +8,11 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.http import HttpResponse
 from django.urls import reverse
 
 from lms.models import User
+from lms.security_headers import ContentSecurityPolicyMiddleware
 from tests.admin_helpers import signed_in
 from tests.factories import PASSWORD, with_mfa
 
@@ -185,3 +187,18 @@ def test_a_page_preview_may_be_framed_by_the_editor_only(client, editor, lessons
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert policy(response)["frame-ancestors"] == ["'self'"]
     assert response.headers.get("Content-Security-Policy").count("frame-ancestors") == 1
+
+
+def test_a_views_own_policy_still_changes_its_header(rf):
+    def view(request):
+        response = HttpResponse("ok")
+        # What django-csp's @csp_update decorator sets.
+        response._csp_update = {"img-src": ["https://mapas.example.pe"]}
+        return response
+
+    plain = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
+    own = ContentSecurityPolicyMiddleware(view)
+
+    assert "https://mapas.example.pe" in own(rf.get("/"))["Content-Security-Policy"]
+    assert "mapas" not in plain(rf.get("/"))["Content-Security-Policy"]
+    assert policy(plain(rf.get("/"))) == policy(plain(rf.get("/otra/")))

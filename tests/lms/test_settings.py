@@ -120,7 +120,7 @@ def test_database_and_redis_urls_switch_the_backends():
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "lms.postgresql",
         "integridad",
         "lms.cache.OutageTolerantRedisCache",
         "django_tasks_rq.RQBackend",

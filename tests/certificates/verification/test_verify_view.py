@@ -283,7 +283,9 @@ def test_the_page_costs_the_same_few_queries_cached_or_not(
         )
 
 
-def test_10000_random_well_formed_codes_find_nothing(certificate, expired):
+def test_10000_random_well_formed_codes_find_nothing_at_one_query_each(
+    certificate, expired
+):
     guesses = [codes.new_code(settings.CERTIFICATE_CODE_PREFIX) for _n in range(10_000)]
     queries = []
 
@@ -293,24 +295,16 @@ def test_10000_random_well_formed_codes_find_nothing(certificate, expired):
 
     with connection.execute_wrapper(count):
         assert not any(lookup.lookup(code) for code in guesses)
-        asked_once = len(queries)
-        # The cache holds the most recent guesses however small it is.
-        assert not any(lookup.lookup(code) for code in guesses[-100:])
-    assert asked_once <= len(guesses)
-    assert len(queries) == asked_once
+    assert len(queries) == len(guesses)
 
 
-def test_lookup_remembers_a_found_certificate_by_its_key_only(certificate):
+def test_lookup_remembers_nothing_between_requests(certificate):
     assert lookup.lookup(certificate.code) == certificate
     Certificate.objects.filter(pk=certificate.pk).update(holder_name="Otra")
     assert lookup.lookup(certificate.code).holder_name == "Otra"
-
-
-def test_a_code_issued_after_it_was_looked_up_is_found_once_forgotten(certificate):
     fresh = codes.new_code(settings.CERTIFICATE_CODE_PREFIX)
     assert lookup.lookup(fresh) is None
     Certificate.objects.filter(pk=certificate.pk).update(code=fresh)
-    lookup.forget(fresh)
     assert lookup.lookup(fresh) == certificate
 
 

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, checking a kept connection without a round trip."""
