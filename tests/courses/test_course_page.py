@@ -1,11 +1,12 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils import WagtailTestUtils
 
 from courses.models import CoursePage
 from lms.learning.progress import complete_lesson
-from lms.models import Completion
+from lms.models import Completion, User
 from tests.factories import (
     CoursePageFactory,
     LessonPageFactory,
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 # Routing (site, tree levels), session, user, whether the user is staff (who
 # must use two-factor), enrolment, outline (modules and lessons), progress,
-# attempts, completions, extra attempts granted, page URLs, view restrictions and
-# the userbar (with the role check behind its admin link).
-COURSE_PAGE_QUERIES = 21
+# attempts, completions, extra attempts granted, page URLs and view
+# restrictions. A learner gets no userbar (its checks cost three queries).
+COURSE_PAGE_QUERIES = 18
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):
@@ -136,3 +137,13 @@ def test_a_module_address_leads_to_its_place_in_the_course(client, course, lesso
     response = client.get(module.url)
     assert response.status_code == 302
     assert response.url == f"{course.url}#modulo-{module.pk}"
+
+
+def test_editors_get_the_userbar_and_learners_do_not(learner_client, course):
+    editor = Client()
+    editor.force_login(
+        with_mfa(User.objects.create_superuser("editora", "editora@example.pe"))
+    )
+
+    assert "wagtail-userbar" in editor.get(course.url).content.decode()
+    assert "wagtail-userbar" not in learner_client.get(course.url).content.decode()

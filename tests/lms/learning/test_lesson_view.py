@@ -85,10 +85,10 @@ def test_lessons_of_an_unpublished_course_are_not_served(
 
 
 # Wagtail's routing (site, one query per tree level), the session and user,
-# whether the user is staff (two-factor), view restrictions, the userbar (with
-# the role check behind its admin link), then course, enrolment, lessons,
-# progress.
-LESSON_PAGE_QUERIES = 21
+# whether the user is staff (two-factor), view restrictions, the menu (kept in
+# the session after the first page), then course, enrolment, lessons,
+# progress. A learner gets no userbar, whose permission checks cost three.
+LESSON_PAGE_QUERIES = 18
 
 
 def test_a_lesson_page_costs_the_same_queries_for_a_long_course(

@@ -10,11 +10,10 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, whether the user is staff (two-factor), enrolments with
 # course, their completions, lessons, progress, the site (twice, for page
-# URLs), the userbar's three permission checks (groups, user permissions,
-# organisation roles), the learner's places in trainers' cohorts, whether
+# URLs), the learner's places in trainers' cohorts, whether
 # they are a certified trainer, their training requirements and their
 # certificates.
-MY_COURSES_QUERIES = 16
+MY_COURSES_QUERIES = 13
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
