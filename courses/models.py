@@ -69,6 +69,32 @@ class CataloguePage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def route(self, request, path_components):
+        """Find the page a path names in two queries, not two per tree level.
+
+        Wagtail walks the path one slug at a time, each step a query for the
+        child and one for its specific type: six for a lesson. Every page
+        stores its path of slugs (url_path), so the deepest page under this
+        one whose url_path starts the request's path is one query away; it
+        then routes what is left of the path, as Wagtail's walk would have.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[:length])
+            for length in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=prefixes)
+            .order_by("-depth")
+            .specific()
+            .first()
+        )
+        if deepest is None:
+            return super().route(request, path_components)
+        return deepest.route(request, path_components[deepest.depth - self.depth :])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = (

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from lms.accounts.staff_security import keep_staff_session_alive, security_of
+from lms.accounts.staff_security import keep_staff_session_alive, session_security
 from lms.lib.audit import audit, current_request
 from lms.security_headers import admin_prefix
 
@@ -41,7 +41,7 @@ class StaffSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        security = security_of(request.user)
+        security = session_security(request)
         if security.must_use_mfa:
             keep_staff_session_alive(request.session, now=timezone.now())
         if security.lacks_mfa and not request.path_info.startswith(_open_paths()):

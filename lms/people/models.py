@@ -13,6 +13,10 @@ from lms.people.identity import DocumentType, mask_document_number
 
 class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
+    # When a role, a trainer certification, an admin permission or an
+    # authenticator of the account last changed: sessions keep the account's
+    # staff standing (lms.accounts.staff_security) until this moves.
+    standing_changed_at = models.DateTimeField(null=True, editable=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

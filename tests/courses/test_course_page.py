@@ -16,11 +16,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Routing (site, tree levels), session, user, whether the user is staff (who
-# must use two-factor), enrolment, outline (modules and lessons), progress,
+# Routing (the site, the page in one query and its specific type), session,
+# user (whether they are staff is kept in the session), enrolment, outline (modules and lessons), progress,
 # attempts, completions, extra attempts granted, page URLs and view
 # restrictions. A learner gets no userbar (its checks cost three queries).
-COURSE_PAGE_QUERIES = 18
+COURSE_PAGE_QUERIES = 17
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):

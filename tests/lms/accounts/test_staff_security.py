@@ -7,6 +7,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,3 +156,79 @@ def test_staff_sessions_end_after_30_idle_minutes(client, hr_a):
 def test_learners_keep_the_longer_session(learner_client):
     with time_machine.travel(timezone.now() + timedelta(hours=5)):
         assert learner_client.get(reverse("lms:my_courses")).status_code == 200
+
+
+class TestStandingKeptInTheSession:
+    """Read once per session, and again as soon as anything behind it changes."""
+
+    MY_COURSES = reverse("lms:my_courses")
+
+    def sent_to_set_up_mfa(self, client) -> bool:
+        response = client.get(self.MY_COURSES)
+        return (response.status_code, response.get("Location")) == (302, ACTIVATE)
+
+    @pytest.fixture
+    def signed_in(self, client, learner):
+        client.force_login(learner)
+        assert not self.sent_to_set_up_mfa(client)
+        return client
+
+    def test_a_learners_next_pages_do_not_ask_again(self, signed_in):
+        asked = []
+
+        def count(execute, sql, params, many, context):
+            asked.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            signed_in.get(self.MY_COURSES)
+        assert not [sql for sql in asked if "lms_organisationrole" in sql]
+
+    def test_a_role_granted_meanwhile_asks_for_a_second_factor(
+        self, signed_in, learner, units
+    ):
+        grant(learner, Role.HR_OFFICER, units["a"])
+        Authenticator.objects.filter(user=learner).delete()
+        assert self.sent_to_set_up_mfa(signed_in)
+
+    def test_admin_access_through_a_group_asks_for_one(self, signed_in, learner):
+        group = Group.objects.create(name="Editores nuevos")
+        group.user_set.add(learner)
+        assert not self.sent_to_set_up_mfa(signed_in)
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        assert self.sent_to_set_up_mfa(signed_in)
+        # Taken away from the group's side: a learner again.
+        group.user_set.clear()
+        assert not self.sent_to_set_up_mfa(signed_in)
+
+    def test_admin_access_granted_directly_asks_for_one(self, signed_in, learner):
+        permission = Permission.objects.get(codename="access_admin")
+        permission.user_set.add(learner)
+        assert self.sent_to_set_up_mfa(signed_in)
+        learner.user_permissions.remove(permission)
+        assert not self.sent_to_set_up_mfa(signed_in)
+
+    def test_a_trainer_certification_asks_for_one_and_its_withdrawal_ends_that(
+        self, client, trainer, trainer_user
+    ):
+        Authenticator.objects.filter(user=trainer_user).delete()
+        client.force_login(trainer_user)
+        assert self.sent_to_set_up_mfa(client)
+        trainer.withdrawn_at = timezone.now()
+        trainer.withdrawn_by = trainer.approved_by
+        trainer.withdrawal_reason = "Dejó de enseñar"
+        trainer.save()
+        assert not self.sent_to_set_up_mfa(client)
+
+    def test_an_authenticator_set_up_lets_staff_in(self, client, units):
+        hr = grant(UserFactory(), Role.HR_OFFICER, units["a"])
+        Authenticator.objects.filter(user=hr).delete()
+        client.force_login(hr)
+        assert self.sent_to_set_up_mfa(client)
+        with_mfa(hr)
+        assert not self.sent_to_set_up_mfa(client)
+
+    def test_becoming_superuser_asks_for_one(self, signed_in, learner):
+        learner.is_superuser = True
+        learner.save()
+        assert self.sent_to_set_up_mfa(signed_in)

@@ -84,11 +84,12 @@ def test_lessons_of_an_unpublished_course_are_not_served(
     assert learner_client.get(lessons[0].url).status_code == 404
 
 
-# Wagtail's routing (site, one query per tree level), the session and user,
-# whether the user is staff (two-factor), view restrictions, the menu (kept in
+# Wagtail's routing (the site, the page in one query and its specific type),
+# the session and user (whether they are staff is kept in the session), view
+# restrictions, the menu (kept in
 # the session after the first page), then course, enrolment, lessons,
 # progress. A learner gets no userbar, whose permission checks cost three.
-LESSON_PAGE_QUERIES = 18
+LESSON_PAGE_QUERIES = 13
 
 
 def test_a_lesson_page_costs_the_same_queries_for_a_long_course(

@@ -8,12 +8,12 @@ from tests.factories import CoursePageFactory, LessonPageFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, whether the user is staff (two-factor), enrolments with
+# Session, user (whether they are staff is kept in the session), enrolments with
 # course, their completions, lessons, progress, the site (twice, for page
 # URLs), the learner's places in trainers' cohorts, whether
 # they are a certified trainer, their training requirements and their
 # certificates.
-MY_COURSES_QUERIES = 13
+MY_COURSES_QUERIES = 12
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
