@@ -96,10 +96,14 @@ class CataloguePage(Page):
         return deepest.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
+        from courses.catalogue_cache import SECONDS
+
         context = super().get_context(request, *args, **kwargs)
+        # Read only when the template's cached fragment has expired.
         context["courses"] = (
             CoursePage.objects.child_of(self).live().public().order_by("path")
         )
+        context["catalogue_cache_seconds"] = SECONDS
         return context
 
 

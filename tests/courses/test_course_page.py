@@ -1,7 +1,11 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailTestUtils
 
 from courses.models import CoursePage
@@ -17,10 +21,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Routing (the site, the page in one query and its specific type), session,
-# user (whether they are staff is kept in the session), enrolment, outline (modules and lessons), progress,
-# attempts, completions, extra attempts granted, page URLs and view
-# restrictions. A learner gets no userbar (its checks cost three queries).
+# user (whether they are staff is kept in the session), enrolment, outline
+# (modules and lessons), progress, attempts, completions, extra attempts
+# granted, page URLs and view restrictions. A learner gets no userbar (its
+# checks cost three queries).
 COURSE_PAGE_QUERIES = 17
+# The site and the catalogue page, its view restrictions (for itself and for
+# its path): the course list comes from the cache.
+CATALOGUE_QUERIES_CACHED = 5
 
 
 def test_the_catalogue_lists_published_courses_only(client, course, catalogue):
@@ -147,3 +155,51 @@ def test_editors_get_the_userbar_and_learners_do_not(learner_client, course):
 
     assert "wagtail-userbar" in editor.get(course.url).content.decode()
     assert "wagtail-userbar" not in learner_client.get(course.url).content.decode()
+
+
+def course_list(html: str) -> str:
+    return re.search(r'<ul class="course-list">.*?</ul>', html, re.DOTALL)[0]
+
+
+class TestCatalogueKeptUntilPublished:
+    """The course list is rendered once and shown again until a page changes."""
+
+    def test_a_second_visit_reads_no_course(
+        self, client, course, catalogue, django_assert_max_num_queries
+    ):
+        first = client.get("/").content.decode()
+        with django_assert_max_num_queries(CATALOGUE_QUERIES_CACHED):
+            again = client.get("/").content.decode()
+        assert course.title in course_list(first)
+        assert course_list(again) == course_list(first)
+
+    def test_a_course_published_meanwhile_is_listed(self, client, course, catalogue):
+        client.get("/")
+        draft = CoursePageFactory(parent=catalogue, title="Curso nuevo", live=False)
+        assert "Curso nuevo" not in client.get("/").content.decode()
+
+        draft.save_revision().publish()
+
+        assert "Curso nuevo" in client.get("/").content.decode()
+
+    def test_an_unpublished_or_restricted_course_leaves_at_once(
+        self, client, course, catalogue
+    ):
+        other = CoursePageFactory(parent=catalogue, title="Curso reservado")
+        assert "Curso reservado" in client.get("/").content.decode()
+        PageViewRestriction.objects.create(
+            page=other, restriction_type=PageViewRestriction.LOGIN
+        )
+        assert "Curso reservado" not in client.get("/").content.decode()
+
+        assert course.title in client.get("/").content.decode()
+        course.unpublish()
+        assert course.title not in client.get("/").content.decode()
+
+    def test_each_language_has_its_own_list(self, client, course, catalogue):
+        spanish = client.get("/").content.decode()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = client.get("/").content.decode()
+
+        assert "Obligatorio para el personal" in spanish or "Tiempo estimado" in spanish
+        assert "Estimated time" in english
