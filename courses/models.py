@@ -99,12 +99,14 @@ class CataloguePage(Page):
         from courses.catalogue_cache import SECONDS
 
         context = super().get_context(request, *args, **kwargs)
-        # Read only when the template's cached fragment has expired.
-        context["courses"] = (
-            CoursePage.objects.child_of(self).live().public().order_by("path")
-        )
+        # A callable, which the template calls only when its cached fragment
+        # has expired: public() reads the view restrictions as it is built.
+        context["courses"] = self.listed_courses
         context["catalogue_cache_seconds"] = SECONDS
         return context
+
+    def listed_courses(self):
+        return CoursePage.objects.child_of(self).live().public().order_by("path")
 
 
 class CoursePage(Page):

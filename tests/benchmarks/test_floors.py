@@ -54,7 +54,10 @@ from tests.production.visitor import Visitor
 
 pytestmark = [pytest.mark.benchmark, needs_postgresql]
 
-SIZES = (100_000, 1_000_000)
+# BENCHMARK_SIZES=100000 measures one size, for a quicker look.
+SIZES = tuple(
+    int(size) for size in os.environ.get("BENCHMARK_SIZES", "100000,1000000").split(",")
+)
 ROUNDS = 3
 CONNECTIONS = 8
 WRK_ARGS = ["-t2", f"-c{CONNECTIONS}", "-d8s", "--timeout", "30s"]
