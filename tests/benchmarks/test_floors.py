@@ -45,7 +45,6 @@ from tests.production.stack import (
     HOST,
     REPO,
     START_SECONDS,
-    Stack,
     free_port,
     needs_postgresql,
     wait_for,
@@ -62,7 +61,6 @@ ROUNDS = 3
 CONNECTIONS = 8
 WRK_ARGS = ["-t2", f"-c{CONNECTIONS}", "-d8s", "--timeout", "30s"]
 WARMUP_ARGS = ["-t1", "-c2", "-d2s"]
-RAISED_RATE_LIMIT = "1000000/m/ip"
 PROXY = {"X-Forwarded-Proto": "https"}
 # The goals: requests/s as a share of the floor's.
 GOALS = {
@@ -71,19 +69,6 @@ GOALS = {
     "catalogue, anonymous": 0.5,
     "lesson, signed in": 0.3,
 }
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    stack = Stack(
-        tmp_path_factory.mktemp("floors"),
-        settings={"CERTIFICATE_VERIFY_RATE_LIMIT": RAISED_RATE_LIMIT},
-    )
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -37,8 +37,9 @@ import multiprocessing
 import pytest
 import requests
 
+from tests.benchmarks.conftest import RAISED_RATE_LIMIT
 from tests.benchmarks.wrk import load, machine
-from tests.production.stack import Stack, needs_postgresql
+from tests.production.stack import needs_postgresql
 from tests.production.visitor import Visitor
 
 pytestmark = [pytest.mark.benchmark, needs_postgresql]
@@ -46,20 +47,6 @@ pytestmark = [pytest.mark.benchmark, needs_postgresql]
 CONNECTIONS = 50
 SECONDS = 60
 WRK_ARGS = ["-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s"]
-RAISED_RATE_LIMIT = "1000000/m/ip"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    stack = Stack(
-        tmp_path_factory.mktemp("load"),
-        settings={"CERTIFICATE_VERIFY_RATE_LIMIT": RAISED_RATE_LIMIT},
-    )
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
 
 
 def test_fifty_connections_for_a_minute_get_no_errors(stack):

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.benchmarks.test_load import RAISED_RATE_LIMIT, machine
+from tests.benchmarks.conftest import RAISED_RATE_LIMIT
+from tests.benchmarks.wrk import machine
 from tests.production.stack import (
     GUNICORN,
     HOST,
