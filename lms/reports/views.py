@@ -337,9 +337,9 @@ class ScopedReportView(SpreadsheetReportView):
 class ListReportView(ScopedReportView):
     """A list of people or assignments, exported from plain rows.
 
-    The export reads only its columns' values (`values_list`, lms.reports.
-    exports), not model objects, and writes its CSV some thousand rows at a
-    time; the page lists model objects as usual.
+    The export reads only its columns' values with `values_list` (see
+    lms/reports/exports.py), never model objects, and writes its CSV some
+    thousand rows at a time; the page lists model objects as usual.
     """
 
     def get_export_columns(self) -> list[ExportColumn]:

@@ -5,8 +5,8 @@ Run on request, against PostgreSQL:
     DATABASE_URL=postgres://... .venv/bin/pytest \\
         tests/benchmarks/test_hr_report_benchmarks.py -m benchmark -s
 
-For each report page: its SQL query count, which must equal the ceiling the
-ordinary tests assert on two dozen people, and its median response time as
+For each report page: its SQL query count, which may not pass the ceiling
+the ordinary tests assert on two dozen people, and its median response time as
 the integrity officer (every unit) and as the HR officer of one branch. Then
 a 50,000-row CSV export over HTTP, consumed as it streams, timed against
 PostgreSQL's COPY of the export's own query (its floor), in alternating
@@ -122,7 +122,9 @@ def test_report_page(clients, report):
             f"(ordinary tests' ceiling {PAGES[report]}); "
             f"median {median:.0f} ms over {ROUNDS} requests"
         )
-        assert queries == PAGES[report]
+        # The integrity officer's request skips one of the HR officer's
+        # (the ordinary tests' persona) queries.
+        assert queries <= PAGES[report]
 
 
 def export_params(rows: int) -> dict:
