@@ -30,6 +30,16 @@ def new_join_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def place_of(mode: str, province: str, district: str) -> str:
+    """Return where a cohort is taught: "District, Province", or "Virtual"."""
+    if mode == CohortMode.VIRTUAL:
+        return str(CohortMode.VIRTUAL.label)
+    name = Province(province).label
+    if district and district != name:
+        return f"{district}, {name}"
+    return name
+
+
 class CohortQuerySet(models.QuerySet):
     def taught_on(self, day: date) -> CohortQuerySet:
         """Cohorts whose trainer may act on `day` (TrainerCertification.valid_on).
@@ -105,12 +115,7 @@ class Cohort(models.Model):
 
     def place(self) -> str:
         """Return where it is taught: "District, Province", or "Virtual"."""
-        if self.mode == CohortMode.VIRTUAL:
-            return str(CohortMode.VIRTUAL.label)
-        province = Province(self.province).label
-        if self.district and self.district != province:
-            return f"{self.district}, {province}"
-        return province
+        return place_of(self.mode, self.province, self.district)
 
     def join_path(self) -> str:
         return reverse("cohorts:join", args=[self.join_token])

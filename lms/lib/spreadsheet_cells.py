@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
@@ -48,11 +49,11 @@ def protect_wagtail_exports() -> None:
     Wagtail's reports and listings (the HR reports, the reach report, the
     site history, whose labels are names people typed) all export through
     `SpreadsheetExportMixin`; wrapping its two cell sources once covers them
-    all, headings included (a requirement's name heads a column).
+    all, headings included (a requirement's name heads a column). A view
+    that writes its own CSV rows (the HR lists) writes them with `CsvWriter`.
     """
     preprocess = SpreadsheetExportMixin.preprocess_field_value
     heading = SpreadsheetExportMixin.get_heading
-    stream_csv = SpreadsheetExportMixin.stream_csv
     csv_response = SpreadsheetExportMixin.write_csv_response
     if getattr(preprocess, "writes_safe_cells", False):
         return
@@ -63,17 +64,14 @@ def protect_wagtail_exports() -> None:
     def get_heading(self, queryset, field):
         return safe_cell(heading(self, queryset, field))
 
-    def stream_csv_for_excel(self, queryset):
-        yield BOM.encode("utf-8")
-        yield from stream_csv(self, queryset)
-
     def write_csv_response(self, queryset):
         response = csv_response(self, queryset)
         response["Content-Type"] = CSV_CONTENT_TYPE
+        # Before whatever stream_csv yields, a view's own (HR lists) included.
+        response.streaming_content = chain([BOM], response.streaming_content)
         return response
 
     preprocess_field_value.writes_safe_cells = True
     SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
     SpreadsheetExportMixin.get_heading = get_heading
-    SpreadsheetExportMixin.stream_csv = stream_csv_for_excel
     SpreadsheetExportMixin.write_csv_response = write_csv_response

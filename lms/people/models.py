@@ -11,6 +11,11 @@ from courses.models import TitleForm
 from lms.people.identity import DocumentType, mask_document_number
 
 
+def full_name_of(first_names: str, last_names: str) -> str:
+    """Return a person's full name, as lists and exports show it."""
+    return f"{first_names} {last_names}".strip()
+
+
 class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     # When a role, a trainer certification, an admin permission or an
@@ -92,7 +97,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_names} {self.last_names}".strip()
+        return full_name_of(self.first_names, self.last_names)
 
     def masked_document(self) -> str:
         if not self.document_number:

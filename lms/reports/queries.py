@@ -66,11 +66,13 @@ def group_of(assignment: Assignment) -> Cohort | None:
     return participant.cohort if participant else None
 
 
-def completed_via(assignment: Assignment) -> CompletedVia | None:
-    """Return how the assignment was completed; None while it is not."""
-    if not assignment.completed_on:
+def completed_via(
+    completed_on: date | None, *, in_a_group: bool
+) -> CompletedVia | None:
+    """Return how an assignment was completed; None while it is not."""
+    if not completed_on:
         return None
-    return CompletedVia.GROUP if group_of(assignment) else CompletedVia.ONLINE
+    return CompletedVia.GROUP if in_a_group else CompletedVia.ONLINE
 
 
 def current_assignments(scope: Scope, *, today: date) -> AssignmentQuerySet:

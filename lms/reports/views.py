@@ -8,7 +8,7 @@ integrity officer alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import django_filters
@@ -32,6 +32,14 @@ from lms.cohorts.reach import (
     reach_by_trainer,
 )
 from lms.lib.audit import audit
+from lms.reports.exports import (
+    ExportColumn,
+    RowCells,
+    csv_chunks,
+    new_hire_columns,
+    overdue_columns,
+    status_columns,
+)
 from lms.reports.queries import (
     NEW_HIRE_DAYS,
     CompletedVia,
@@ -58,11 +66,10 @@ from lms.staff.models import (
 from lms.staff.policies import cached_scope
 from lms.staff.scopes import READ_ROLES, Scope
 
-# Rows fetched per round trip while an export streams: memory stays flat
-# whatever the size of the list. It is still one query (a server-side cursor
-# on PostgreSQL), since no row needs a prefetch.
+# Rows fetched per round trip while an export streams, and written per chunk
+# of a CSV: memory stays flat whatever the size of the list. It is still one
+# query (a server-side cursor on PostgreSQL), since no row needs a prefetch.
 EXPORT_CHUNK_SIZE = 2000
-FULL_DOCUMENT_HEADING = _("Document number (full, for payroll reconciliation)")
 
 
 # Filters ---------------------------------------------------------------------
@@ -228,54 +235,17 @@ def status_column(name: str, label: str) -> StatusTagColumn:
     )
 
 
-def person_export(staff: str) -> list[tuple[str, str]]:
-    """Return (field, heading) pairs for who and where someone is, in exports."""
-    return [
-        (f"{staff}person.full_name", _("Name")),
-        (f"{staff}person.get_document_type_display", _("Document type")),
-        (f"{staff}person.document_number", FULL_DOCUMENT_HEADING),
-        (f"{staff}unit.code", _("Unit code")),
-        (f"{staff}unit.name", _("Unit")),
-        (f"{staff}post", _("Post")),
-        (f"{staff}get_regime_display", _("Employment regime")),
-        (f"{staff}hired_on", _("Hire date")),
-    ]
-
-
-def via_label(row: Assignment) -> str:
-    via = completed_via(row)
-    return str(via.label) if via else ""
-
-
 def completed_via_text(row: Assignment) -> str:
     """Return "Online", or the group, its trainer and its place."""
     cohort = group_of(row)
     if cohort is None:
-        return via_label(row)
+        via = completed_via(row.completed_on, in_a_group=False)
+        return str(via.label) if via else ""
     return _("Group: %(group)s – %(trainer)s, %(place)s") % {
         "group": cohort.name,
         "trainer": cohort.trainer.person.full_name,
         "place": cohort.place(),
     }
-
-
-def group_detail(path: str) -> Callable[[Assignment], str]:
-    """Return an export field: `path` on the row's cohort, empty without one."""
-
-    def read(row: Assignment) -> str:
-        cohort = group_of(row)
-        return multigetattr(cohort, path) if cohort else ""
-
-    return read
-
-
-ASSIGNMENT_EXPORT = [
-    *person_export("staff."),
-    ("requirement.name", _("Requirement")),
-    ("course_title", _("Course")),
-    ("cycle", _("Cycle")),
-    ("due_on", _("Due date")),
-]
 
 
 @dataclass(frozen=True)
@@ -301,34 +271,25 @@ class Streamed:
 # Views -----------------------------------------------------------------------
 
 
-# An export field: a dotted path on the row, or a function of the row.
-ExportField = str | Callable[[object], object]
-
-
 class SpreadsheetReportView(ReportView):
     """A report exported as CSV (streamed) or XLSX, with the page's filters."""
 
     header_icon = "table"
     results_template_name = "lms/admin/reports/results.html"
-    export_fields: list[tuple[ExportField, str]] = []
+    # (a dotted path on the row, heading)
+    export_fields: list[tuple[str, str]] = []
 
     def dispatch(self, request, *args, **kwargs):
         self.today = timezone.localdate()
         return super().dispatch(request, *args, **kwargs)
 
     @property
-    def list_export(self) -> list[ExportField]:
+    def list_export(self) -> list[str]:
         return [field for field, _heading in self.export_fields]
 
     @property
-    def export_headings(self) -> dict[ExportField, str]:
+    def export_headings(self) -> dict[str, str]:
         return dict(self.export_fields)
-
-    def to_row_dict(self, item) -> dict:
-        return {
-            field: field(item) if callable(field) else multigetattr(item, field)
-            for field in self.list_export
-        }
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Wagtail ignores an invalid filter and lists everything; a mistyped or
@@ -348,8 +309,6 @@ class SpreadsheetReportView(ReportView):
         return self.as_spreadsheet(self.get_filtered_queryset(), request.GET["export"])
 
     def as_spreadsheet(self, queryset, spreadsheet_format: str):
-        if isinstance(queryset, QuerySet):
-            queryset = Streamed(queryset)
         response = super().as_spreadsheet(queryset, spreadsheet_format)
         if response is not None:  # a format Wagtail knows: csv or xlsx
             # The filters are not written: a search may be someone's name.
@@ -373,6 +332,42 @@ class ScopedReportView(SpreadsheetReportView):
 
     def get_filterset_kwargs(self) -> dict:
         return {**super().get_filterset_kwargs(), "scope": self.scope}
+
+
+class ListReportView(ScopedReportView):
+    """A list of people or assignments, exported from plain rows.
+
+    The export reads only its columns' values with `values_list` (see
+    lms/reports/exports.py), never model objects, and writes its CSV some
+    thousand rows at a time; the page lists model objects as usual.
+    """
+
+    def get_export_columns(self) -> list[ExportColumn]:
+        raise NotImplementedError
+
+    @cached_property
+    def export_columns(self) -> list[ExportColumn]:
+        return self.get_export_columns()  # labels read in the request's language
+
+    @cached_property
+    def export_fields(self) -> list[tuple[str, str]]:
+        return [(column.name, column.heading) for column in self.export_columns]
+
+    @cached_property
+    def row_cells(self) -> RowCells:
+        return RowCells(self.export_columns)
+
+    def to_row_dict(self, item: tuple) -> dict:
+        return dict(zip(self.list_export, self.row_cells(item), strict=True))
+
+    def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str):
+        rows = queryset.values_list(*self.row_cells.lookups)
+        return super().as_spreadsheet(Streamed(rows), spreadsheet_format)
+
+    def stream_csv(self, queryset) -> Iterator[str]:
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = map(self.row_cells, queryset)
+        return csv_chunks(headings, rows, rows_per_chunk=EXPORT_CHUNK_SIZE)
 
 
 class CompletionReportView(ScopedReportView):
@@ -438,7 +433,7 @@ class CompletionReportView(ScopedReportView):
         return context
 
 
-class OverdueReportView(ScopedReportView):
+class OverdueReportView(ListReportView):
     page_title = _("Overdue training")
     header_icon = "warning"
     index_url_name = "lms_report_overdue"
@@ -453,23 +448,16 @@ class OverdueReportView(ScopedReportView):
         Column("overdue_by", label=_("Days overdue"), accessor="overdue_by.days"),
         transcript_column("staff."),
     ]
-    export_fields = [*ASSIGNMENT_EXPORT, ("overdue_by", _("Days overdue"))]
     export_filename = "capacitacion-vencida"
 
-    @cached_property
-    def custom_field_preprocess(self) -> dict:
-        days = {self.FORMAT_CSV: days_of, self.FORMAT_XLSX: days_of}
-        return {"overdue_by": days}
+    def get_export_columns(self) -> list[ExportColumn]:
+        return overdue_columns()
 
     def get_base_queryset(self) -> QuerySet:
         return overdue_assignments(self.scope, today=self.today)
 
 
-def days_of(duration) -> int:
-    return duration.days
-
-
-class NewHiresReportView(ScopedReportView):
+class NewHiresReportView(ListReportView):
     """Staff hired lately, with their status in each active requirement."""
 
     page_title = _("New hires")
@@ -496,20 +484,8 @@ class NewHiresReportView(ScopedReportView):
             transcript_column(""),
         ]
 
-    @cached_property
-    def export_fields(self) -> list[tuple[str, str]]:
-        return [
-            *person_export(""),
-            *(
-                (requirement_field(requirement), requirement.name)
-                for requirement in self.requirements
-            ),
-        ]
-
-    @cached_property
-    def custom_field_preprocess(self) -> dict:
-        labels = {self.FORMAT_CSV: status_label, self.FORMAT_XLSX: status_label}
-        return {requirement_field(each): labels for each in self.requirements}
+    def get_export_columns(self) -> list[ExportColumn]:
+        return new_hire_columns(self.requirements)
 
     def get_base_queryset(self) -> QuerySet:
         staff = (
@@ -518,7 +494,7 @@ class NewHiresReportView(ScopedReportView):
         return with_requirement_statuses(staff, self.requirements, today=self.today)
 
 
-class AssignmentReportView(ScopedReportView):
+class AssignmentReportView(ListReportView):
     """Every person's latest cycle of each requirement, with its status."""
 
     page_title = _("Training assignments")
@@ -536,22 +512,10 @@ class AssignmentReportView(ScopedReportView):
         status_column("status", _("Status")),
         transcript_column("staff."),
     ]
-    export_fields = [
-        *ASSIGNMENT_EXPORT,
-        ("completed_on", _("Completed on")),
-        (via_label, _("Completed via")),
-        (group_detail("name"), _("Group")),
-        (group_detail("trainer.person.full_name"), _("Trainer")),
-        (group_detail("place"), _("Place")),
-        ("status", _("Status")),
-    ]
     export_filename = "asignaciones"
 
-    @cached_property
-    def custom_field_preprocess(self) -> dict:
-        return {
-            "status": {self.FORMAT_CSV: status_label, self.FORMAT_XLSX: status_label}
-        }
+    def get_export_columns(self) -> list[ExportColumn]:
+        return status_columns()
 
     def get_base_queryset(self) -> QuerySet:
         return current_assignments(self.scope, today=self.today)

@@ -114,11 +114,21 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
+# Django declares a server-side cursor only for QuerySet.iterator(), and every
+# use here reads it to the end (HR exports, batch jobs): PostgreSQL should
+# plan it for all its rows, not for its default first tenth. That plan took a
+# 50,000-row HR export 0.9 s longer than COPY of the same query (2.0 s).
+POSTGRESQL_OPTIONS = {"options": "-c cursor_tuple_fraction=1"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's, with a health check that costs no round trip (lms/postgresql).
     DATABASES["default"]["ENGINE"] = "lms.postgresql"
+    # Options given in DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {
+        **POSTGRESQL_OPTIONS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from courses.models import TitleForm
 from lms.models import (
     Assignment,
     Organisation,
@@ -109,9 +110,11 @@ def build_staff_data(*, staff: int, requirements: int = 5, today: date) -> Staff
     now = timezone.now()
     copy(
         Person,
-        ["id", "document_type", "document_number", "first_names", "last_names"],
+        ["id", "document_type", "document_number", "first_names", "last_names"]
+        + ["title_form"],
         (
             (first + n, "1", f"{10_000_000 + n}", "Persona", f"Apellido {n:06d}")
+            + (TitleForm.NEUTRAL,)
             for n in range(staff)
         ),
     )

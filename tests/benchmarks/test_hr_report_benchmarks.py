@@ -5,17 +5,20 @@ Run on request, against PostgreSQL:
     DATABASE_URL=postgres://... .venv/bin/pytest \\
         tests/benchmarks/test_hr_report_benchmarks.py -m benchmark -s
 
-For each report page: its SQL query count, which must equal the ceiling the
-ordinary tests assert on two dozen people, and its median response time as
+For each report page: its SQL query count, which may not pass the ceiling
+the ordinary tests assert on two dozen people, and its median response time as
 the integrity officer (every unit) and as the HR officer of one branch. Then
-a 50,000-row CSV export, consumed as it streams, with its time and the peak
-Python memory tracemalloc sees, against a 5,000-row export: the two peaks
-must be close, or the export holds its rows in memory. No wall-clock limit
-is asserted.
+a 50,000-row CSV export over HTTP, consumed as it streams, timed against
+PostgreSQL's COPY of the export's own query (its floor), in alternating
+rounds, with the load average beside the medians; and the peak Python memory
+tracemalloc sees against a 5,000-row export: the two peaks must be close, or
+the export holds its rows in memory. No wall-clock limit is asserted.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import statistics
 import time
 import tracemalloc
@@ -25,7 +28,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from lms.models import Role
 from tests.benchmarks.staff_data import (
@@ -42,9 +45,14 @@ pytestmark = pytest.mark.benchmark
 STAFF = 50_000
 REQUIREMENTS = 5
 ROUNDS = 5
+# Export and COPY alternate this many times each; their medians are compared.
+INTERLEAVED_ROUNDS = 3
 TODAY = NOW.date()
 # The flat-memory check: a list ten times longer may not need much more.
 MEMORY_GROWTH_ALLOWED = 1.5
+
+
+EXPORT_URL = reverse_lazy("lms_report_assignments")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +122,9 @@ def test_report_page(clients, report):
             f"(ordinary tests' ceiling {PAGES[report]}); "
             f"median {median:.0f} ms over {ROUNDS} requests"
         )
-        assert queries == PAGES[report]
+        # The integrity officer's request skips one of the HR officer's
+        # (the ordinary tests' persona) queries.
+        assert queries <= PAGES[report]
 
 
 def export_params(rows: int) -> dict:
@@ -128,38 +138,89 @@ def export_params(rows: int) -> dict:
     }
 
 
-def streamed_export(client: Client, params: dict) -> tuple[int, float, int]:
-    """Return the export's lines, seconds and peak traced memory in bytes."""
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def export_sql(client: Client, params: dict) -> tuple[str, int]:
+    """Return the SQL of the export's rows, literals bound, and its query count."""
+    with CaptureQueriesContext(connection) as queries:
+        lines = consume_lines(client.get(EXPORT_URL, params))
+    assert lines - 1 == STAFF
+    # The rows' query is by far the longest: its joins and status conditions.
+    # It runs in a server-side cursor, which COPY cannot take: keep the SELECT.
+    declared = max((query["sql"] for query in queries.captured_queries), key=len)
+    sql = re.sub(r"^DECLARE .+? CURSOR (WITH HOLD )?FOR ", "", declared)
+    return sql, len(queries.captured_queries)
+
+
+def copy_out(sql: str) -> int:
+    """COPY the query's rows out as CSV through psycopg; return the bytes read."""
+    size = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
+            for data in copy:
+                size += len(data)
+    return size
+
+
+def consume_lines(response) -> int:
+    return sum(chunk.count(b"\n") for chunk in response.streaming_content)
+
+
+def streamed_export(client: Client, params: dict) -> tuple[int, int]:
+    """Return the export's lines and the peak memory tracemalloc saw, in bytes."""
     tracemalloc.start()
     try:
-        started = time.perf_counter()
-        response = client.get(reverse("lms_report_assignments"), params)
-        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
-        seconds = time.perf_counter() - started
+        lines = consume_lines(client.get(EXPORT_URL, params))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return lines, seconds, peak
+    return lines, peak
 
 
-def test_csv_export_of_50000_rows_streams_in_flat_memory(clients, dataset):
+def load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def test_csv_export_of_50000_rows_against_copy_in_flat_memory(clients, dataset):
+    """Time the export over HTTP against COPY of its own query, interleaved.
+
+    COPY is the floor: PostgreSQL runs the same query (same columns, joins,
+    scope and order) and psycopg reads the CSV, with no Python per row.
+    Rounds alternate (export, COPY, export, COPY...) so that a busy moment
+    of the shared machine weighs on both; the medians are compared.
+    """
     client = clients["integrity officer"]
     requirement = dataset["data"].requirements[0].pk
     small = {**export_params(5_000), "requirement": requirement}
     large = {**export_params(STAFF), "requirement": requirement}
-    # One more than the ordinary export: the chosen requirement is looked up.
-    assert queries_of(client, reverse("lms_report_assignments"), large) == EXPORT + 1
-    small_lines, small_seconds, small_peak = streamed_export(client, small)
-    large_lines, large_seconds, large_peak = streamed_export(client, large)
-    started = time.perf_counter()
-    consume(client.get(reverse("lms_report_assignments"), large))
-    untraced = time.perf_counter() - started
+    sql, queries = export_sql(client, large)
+    # At most one more than the ordinary export's ceiling: the chosen
+    # requirement is looked up.
+    assert queries <= EXPORT + 1
+    load_before = load()
+    exports, copies = [], []
+    for _round in range(INTERLEAVED_ROUNDS):
+        exports.append(timed(lambda: consume(client.get(EXPORT_URL, large))))
+        copies.append(timed(lambda: copy_out(sql)))
+    load_after = load()
+    small_lines, small_peak = streamed_export(client, small)
+    large_lines, large_peak = streamed_export(client, large)
+    export, floor = statistics.median(exports), statistics.median(copies)
     print(  # noqa: T201
-        f"\nCSV export, {small_lines - 1:,} rows: {small_seconds:.1f} s, "
-        f"peak {small_peak / 2**20:.1f} MiB (tracemalloc on)"
-        f"\nCSV export, {large_lines - 1:,} rows: {large_seconds:.1f} s, "
-        f"peak {large_peak / 2**20:.1f} MiB (tracemalloc on); "
-        f"{untraced:.1f} s without tracing"
+        f"\nCSV export of {STAFF:,} rows, {INTERLEAVED_ROUNDS} rounds interleaved "
+        f"(load average {load_before} before, {load_after} after):"
+        f"\n  export over HTTP: median {export:.2f} s "
+        f"({', '.join(f'{seconds:.2f}' for seconds in exports)})"
+        f"\n  COPY of its query: median {floor:.2f} s "
+        f"({', '.join(f'{seconds:.2f}' for seconds in copies)})"
+        f"\n  ratio {export / floor:.2f}x"
+        f"\n  peak memory (tracemalloc): {small_lines - 1:,} rows "
+        f"{small_peak / 2**20:.1f} MiB, {large_lines - 1:,} rows "
+        f"{large_peak / 2**20:.1f} MiB"
     )
     assert large_lines - 1 == STAFF
     assert large_peak < small_peak * MEMORY_GROWTH_ALLOWED

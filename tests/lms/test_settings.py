@@ -162,3 +162,20 @@ def test_pages_may_show_images_from_the_bucket():
     assert result.stdout.strip() == (
         "[\"'self'\", 'data:', 'https://integridad-media.s3.amazonaws.com']"
     ), result.stderr
+
+
+def test_postgresql_plans_iterator_cursors_for_all_their_rows():
+    """QuerySet.iterator() is read to the end here (exports): no first-rows plan."""
+    options = "s.DATABASES['default']['OPTIONS']"
+    postgresql = start(
+        "lms.settings.test", options, DATABASE_URL="postgres://u@db:5432/integridad"
+    )
+    told_otherwise = start(
+        "lms.settings.test",
+        options,
+        DATABASE_URL="postgres://u@db:5432/integridad?options=-c%20jit%3Doff",
+    )
+
+    assert "cursor_tuple_fraction=1" in postgresql.stdout, postgresql.stderr
+    assert "jit=off" in told_otherwise.stdout
+    assert "cursor_tuple_fraction" not in told_otherwise.stdout

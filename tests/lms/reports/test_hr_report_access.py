@@ -18,7 +18,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from lms.models import Assignment, Person, Role
-from lms.reports.views import FULL_DOCUMENT_HEADING
+from lms.reports.exports import FULL_DOCUMENT_HEADING
 from tests.factories import StaffMemberFactory, UserFactory, grant, with_mfa
 
 LIMA = ZoneInfo("America/Lima")
