@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from courses.models import TitleForm
 from lms.learning.models import renewal_window
 from lms.models import (
     Assignment,
@@ -113,9 +114,11 @@ def build_staff_data(*, staff: int, requirements: int = 5, today: date) -> Staff
     now = timezone.now()
     copy(
         Person,
-        ["id", "document_type", "document_number", "first_names", "last_names"],
+        ["id", "document_type", "document_number", "first_names", "last_names"]
+        + ["title_form"],
         (
             (first + n, "1", f"{10_000_000 + n}", "Persona", f"Apellido {n:06d}")
+            + (TitleForm.NEUTRAL,)
             for n in range(staff)
         ),
     )

@@ -5,13 +5,15 @@ Run on request, against PostgreSQL:
     DATABASE_URL=postgres://... .venv/bin/pytest \\
         tests/benchmarks/test_hr_report_benchmarks.py -m benchmark -s
 
-For each report page: its SQL query count, which must equal the ceiling the
-ordinary tests assert on two dozen people, and its median response time as
-the integrity officer (every unit) and as the HR officer of one branch, with
-the load average beside it (the machine may be shared). Then a 50,000-row
-CSV export, consumed as it streams, with its time and the peak Python memory
-tracemalloc sees, against a 5,000-row export: the two peaks must be close, or
-the export holds its rows in memory. No wall-clock limit is asserted.
+For each report page: its SQL query count, which may not pass the ceiling
+the ordinary tests assert on two dozen people (a warm request, as here, runs
+one query fewer than the first one they count), and its median response
+time as the integrity officer (every unit) and as the HR officer of one
+branch, with the load average beside it (the machine is shared). Then a
+50,000-row CSV export, consumed as it streams, with its time and the peak
+Python memory tracemalloc sees, against a 5,000-row export: the two peaks
+must be close, or the export holds its rows in memory. No wall-clock limit
+is asserted.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ def test_report_page(clients, report):
             f"(ordinary tests' ceiling {PAGES[report]}); "
             f"median {median:.0f} ms over {ROUNDS} requests; load {load}"
         )
-        assert queries == PAGES[report]
+        assert queries <= PAGES[report]
 
 
 def export_params(rows: int) -> dict:
