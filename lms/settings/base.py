@@ -116,6 +116,14 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compiling. PostgreSQL compiles a query whose estimated cost passes
+    # jit_above_cost, and the HR reports' counts over a million assignments
+    # pass it: compiling cost them 40-150 ms per request and never paid back,
+    # as no query here runs for seconds. Set for every connection (a startup
+    # parameter; a pooler in between must pass `options` on).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 

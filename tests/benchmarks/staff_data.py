@@ -135,7 +135,7 @@ def build_staff_data(*, staff: int, requirements: int = 5, today: date) -> Staff
         Assignment,
         ["staff_id", "requirement_id", "cycle", "due_on", "completed_on"]
         + ["renew_by", "waived_at", "waived_by_id", "waiver_reason", "closed_on"]
-        + ["closed_reason", "created_at"],
+        + ["closed_reason", "created_at", "is_latest"],
         assignment_rows(staff, staff_first, rules, author, today=today, now=now),
     )
     for model in (Person, StaffMember, Assignment):
@@ -186,8 +186,11 @@ def assignment_rows(
             if state < 4:  # completed, on time or late
                 completed_on = due_on + timedelta(days=-5 if state % 2 else 5)
                 renew_by = completed_on + timedelta(days=730)
-                yield cycle.row(completed_on=completed_on, renew_by=renew_by)
-                if renew_by < renewals_open_by:
+                renewed = renew_by < renewals_open_by
+                yield cycle.row(
+                    completed_on=completed_on, renew_by=renew_by, latest=not renewed
+                )
+                if renewed:
                     renewal = Cycle(cycle.staff, rule.pk, 2, renew_by, created_at=now)
                     yield renewal.row(closed_on=closed_on)
             elif state == 8:
@@ -214,6 +217,7 @@ class Cycle:
         waived_at: datetime | None = None,
         waived_by: User | None = None,
         closed_on: date | None = None,
+        latest: bool = True,
     ) -> tuple:
         return (
             self.staff,
@@ -228,6 +232,7 @@ class Cycle:
             closed_on,
             "left" if closed_on else "",
             self.created_at,
+            latest,
         )
 
 
