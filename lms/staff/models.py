@@ -421,8 +421,8 @@ class Assignment(models.Model):
     )
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     # Cleared on the cycle a renewal or a reopening supersedes, in the write
-    # that opens the next: reports then read "the latest cycle" from the row
-    # itself, an indexed filter, instead of looking for a later cycle.
+    # that opens the next: reports then read "the latest cycle" off the row
+    # itself instead of looking for a later cycle in a million others.
     is_latest = models.BooleanField(_("latest cycle"), default=True, editable=False)
     due_on = models.DateField(_("due date"))
     completion = models.ForeignKey(

