@@ -19,6 +19,7 @@ from lms.demo.catalogue import current_totp_code
 from lms.learning import assessment
 from lms.learning.progress import complete_lesson
 from lms.models import (
+    Assignment,
     Attempt,
     Cohort,
     CohortSession,
@@ -284,6 +285,17 @@ def hire(
             today=assigned_on, staff=StaffMember.objects.filter(pk=staff.pk)
         )
     return staff
+
+
+def next_cycle(previous: Assignment, **fields) -> Assignment:
+    """Return the cycle after `previous`, now the latest, as a renewal opens it."""
+    Assignment.objects.filter(pk=previous.pk).update(is_latest=False)
+    return Assignment.objects.create(
+        staff=previous.staff,
+        requirement=previous.requirement,
+        cycle=previous.cycle + 1,
+        **fields,
+    )
 
 
 def failed_then_open_attempt(enrolment: Enrolment, *, now: datetime):

@@ -164,6 +164,7 @@ class _Plan:
     def __post_init__(self) -> None:
         self.new: list[Assignment] = []
         self.changed: list[Assignment] = []
+        self.superseded: list[int] = []
         self.result = SyncResult()
 
     def reconcile(
@@ -181,15 +182,21 @@ class _Plan:
             return
         if latest is None or latest.closed_on:
             due_on = assignment_due_date(member, requirement)
-            cycle = latest.cycle + 1 if latest else 1
-            self._open(member, requirement, cycle, due_on, completion)
+            self._open(member, requirement, latest, due_on, completion)
         elif latest.is_open:
             if not self._complete(latest, requirement, completion):
                 self._reschedule(latest, member, requirement)
         elif latest.completed_on:
             self._renew_if_due(member, requirement, latest, completion)
 
-    def _open(self, member, requirement, cycle, due_on, completion) -> None:
+    def _open(self, member, requirement, previous, due_on, completion) -> None:
+        """Open the cycle after `previous`, or the first one if None."""
+        cycle = 1
+        if previous is not None:
+            cycle = previous.cycle + 1
+            previous.is_latest = False
+            if previous.pk is not None:
+                self.superseded.append(previous.pk)
         assignment = Assignment(
             staff=member, requirement=requirement, cycle=cycle, due_on=due_on
         )
@@ -232,7 +239,7 @@ class _Plan:
             self.result.rescheduled += 1
         # As a learner may retake the course (lms.learning.assessment.standing).
         if renew_by and self.today > renew_by - renewal_window():
-            self._open(member, requirement, latest.cycle + 1, renew_by, completion)
+            self._open(member, requirement, latest, renew_by, completion)
 
     def _close(self, member, assignment) -> None:
         left = not member.is_active(today=self.today)
@@ -244,6 +251,10 @@ class _Plan:
         self.result.closed += 1
 
     def write(self) -> SyncResult:
+        # The flag goes first: the database holds one latest cycle per person
+        # and requirement (Assignment.Meta.constraints).
+        if self.superseded:
+            Assignment.objects.filter(pk__in=self.superseded).update(is_latest=False)
         # Another sync racing this one meets the unique constraints and its
         # duplicate rows are skipped rather than failing the whole chunk.
         Assignment.objects.bulk_create(self.new, ignore_conflicts=True)

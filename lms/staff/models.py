@@ -363,12 +363,7 @@ class AssignmentQuerySet(models.QuerySet):
 
     def latest_cycles(self) -> AssignmentQuerySet:
         """Only each person's latest cycle of each requirement."""
-        later = Assignment.objects.filter(
-            staff=OuterRef("staff"),
-            requirement=OuterRef("requirement"),
-            cycle__gt=OuterRef("cycle"),
-        )
-        return self.exclude(Exists(later))
+        return self.filter(is_latest=True)
 
     def with_status(self, *, today: date) -> AssignmentQuerySet:
         """Annotate `status` (an AssignmentStatus value) as of `today`."""
@@ -425,6 +420,10 @@ class Assignment(models.Model):
         verbose_name=_("requirement"),
     )
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    # Cleared on the cycle a renewal or a reopening supersedes, in the write
+    # that opens the next: reports then read "the latest cycle" off the row
+    # itself instead of looking for a later cycle in a million others.
+    is_latest = models.BooleanField(_("latest cycle"), default=True, editable=False)
     due_on = models.DateField(_("due date"))
     completion = models.ForeignKey(
         Completion,
@@ -465,6 +464,11 @@ class Assignment(models.Model):
                 fields=["staff", "requirement"],
                 condition=OPEN,
                 name="one_open_assignment_per_requirement",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "requirement"],
+                condition=Q(is_latest=True),
+                name="one_latest_cycle_per_requirement",
             ),
             models.CheckConstraint(
                 condition=Q(waived_at__isnull=True)

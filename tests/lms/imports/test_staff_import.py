@@ -21,6 +21,7 @@ from tests.factories import (
     StaffMemberFactory,
     TrainingRequirementFactory,
     UserFactory,
+    next_cycle,
 )
 
 HEADER = (
@@ -228,7 +229,7 @@ def elmer(units, induction):
         unit=units["a1"],
         hired_on=date(2023, 1, 2),
     )
-    Assignment.objects.create(
+    completed = Assignment.objects.create(
         staff=staff,
         requirement=induction,
         cycle=1,
@@ -236,9 +237,7 @@ def elmer(units, induction):
         completed_on=date(2023, 1, 20),
         renew_by=date(2025, 1, 20),
     )
-    Assignment.objects.create(
-        staff=staff, requirement=induction, cycle=2, due_on=date(2025, 1, 20)
-    )
+    next_cycle(completed, due_on=date(2025, 1, 20))
     return staff
 
 

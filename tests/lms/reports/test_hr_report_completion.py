@@ -14,7 +14,7 @@ from django.urls import reverse
 from lms.models import Assignment, AssignmentStatus
 from lms.reports.queries import completion_by_unit, current_assignments
 from lms.staff.scopes import scope_for
-from tests.factories import StaffMemberFactory
+from tests.factories import StaffMemberFactory, next_cycle
 
 TODAY = date(2026, 5, 1)
 DUE = date(2026, 3, 31)
@@ -97,9 +97,7 @@ class TestFigures:
             completed_on=date(2024, 3, 1),
             renew_by=date(2026, 3, 1),
         )
-        Assignment.objects.create(
-            staff=first.staff, requirement=induction, cycle=2, due_on=DUE
-        )
+        next_cycle(first, due_on=DUE)
         a = rows_for(hr_a, units)["GRDS"]
         assert (a.assigned, a.completed, a.overdue) == (1, 0, 1)
 

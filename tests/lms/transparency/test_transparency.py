@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     certified_trainer,
     completion,
+    next_cycle,
     organisation,
 )
 
@@ -274,12 +275,8 @@ def test_a_late_renewal_is_not_a_late_induction(dataset):
         .first()
     )
     renewal_due = induction.due_on + timedelta(days=20)
-    Assignment.objects.create(
-        staff=induction.staff,
-        requirement=induction.requirement,
-        cycle=2,
-        due_on=renewal_due,
-        completed_on=renewal_due + timedelta(days=3),
+    next_cycle(
+        induction, due_on=renewal_due, completed_on=renewal_due + timedelta(days=3)
     )
 
     figures = transparency_figures.compute_figures(today=dataset.today)
