@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0019_staffimport'),
+        ('lms', '0023_person_person_last_names'),
     ]
 
     operations = [
