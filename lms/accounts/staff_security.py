@@ -58,8 +58,13 @@ def security_of(user) -> StaffSecurity:
     even if its qualification has lapsed: the trainer still reaches their
     cohorts' participants until the integrity officer withdraws it.
     """
+    return _standing(user)[0]
+
+
+def _standing(user) -> tuple[StaffSecurity, list | None]:
+    """The account's security and the stamp it was read at, as stored now."""
     if not user.is_authenticated:
-        return NOBODY
+        return NOBODY, None
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -76,17 +81,26 @@ def security_of(user) -> StaffSecurity:
                 )
             ),
         )
-        .values("is_superuser", "has_role", "is_trainer", "has_admin", "has_mfa")
+        .values(
+            "pk",
+            "is_superuser",
+            "standing_changed_at",
+            "has_role",
+            "is_trainer",
+            "has_admin",
+            "has_mfa",
+        )
         .first()
     )
     if row is None:
-        return NOBODY
-    return StaffSecurity(
+        return NOBODY, None
+    security = StaffSecurity(
         must_use_mfa=any(
             row[key] for key in ("is_superuser", "has_role", "is_trainer", "has_admin")
         ),
         has_mfa=row["has_mfa"],
     )
+    return security, _stamp(row["pk"], row["is_superuser"], row["standing_changed_at"])
 
 
 def session_security(request) -> StaffSecurity:
@@ -102,24 +116,26 @@ def session_security(request) -> StaffSecurity:
     if not user.is_authenticated:
         return NOBODY
     kept = request.session.get(SECURITY_SESSION_KEY) or {}
-    if kept.get("stamp") == _stamp(user):
+    if kept.get("stamp") == _stamp(
+        user.pk, user.is_superuser, user.standing_changed_at
+    ):
         return StaffSecurity(**kept["security"])
     return remember_security(request.session, user)
 
 
 def remember_security(session, user) -> StaffSecurity:
-    """Read the account's standing and keep it in its session."""
-    security = security_of(user)
-    session[SECURITY_SESSION_KEY] = {
-        "stamp": _stamp(user),
-        "security": asdict(security),
-    }
+    """Read the account's standing and keep it in its session.
+
+    The stamp kept is the one the query read, not the caller's copy of the
+    account, which may predate a change.
+    """
+    security, stamp = _standing(user)
+    session[SECURITY_SESSION_KEY] = {"stamp": stamp, "security": asdict(security)}
     return security
 
 
-def _stamp(user) -> list:
-    changed = user.standing_changed_at
-    return [user.pk, user.is_superuser, changed.timestamp() if changed else None]
+def _stamp(pk: int, is_superuser: bool, changed: datetime | None) -> list:
+    return [pk, is_superuser, changed.timestamp() if changed else None]
 
 
 def must_use_mfa(user) -> bool:

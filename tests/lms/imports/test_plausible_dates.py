@@ -255,6 +255,7 @@ SET_BY_THE_CODE = {
     "lms.ExtensionRequest.requested_at",
     "lms.ExtensionRequest.answered_at",
     "lms.StaffImport.imported_at",
+    "lms.User.standing_changed_at",
     "lms.Person.erased_at",
     "lms.Consent.given_at",
     "lms.QuarterRelease.quarter_start",

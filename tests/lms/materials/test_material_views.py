@@ -206,10 +206,10 @@ def test_a_current_edition_is_streamed_without_building_again(
     monkeypatch.setattr(editions, "queue_build", must_not_build)
     client.force_login(trainer.person.user)
 
-    # Session, user, the staff check (two-factor), course, trainer check (the
-    # trainer courses, the certification), view restrictions (two), the
-    # publication key and the edition: no lesson, image or question is read.
-    with django_assert_max_num_queries(10):
+    # Session, user (the staff check is kept in the session), course, trainer
+    # check (the trainer courses, the certification), view restrictions (two),
+    # the publication key and the edition: no lesson, image or question is read.
+    with django_assert_max_num_queries(9):
         response = client.get(url("materials:facilitator_pdf", course.pk))
         streamed = b"".join(response.streaming_content)
 
