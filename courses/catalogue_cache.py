@@ -21,8 +21,6 @@ from courses.models import CataloguePage
 
 # The name the template's {% cache %} tag gives the fragment.
 FRAGMENT = "catalogue-courses"
-# A day at most, should a change ever reach the pages without a signal.
-SECONDS = 24 * 60 * 60
 
 
 def forget(**kwargs) -> None:

@@ -65,6 +65,9 @@ class CataloguePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+    # How long the rendered course list is kept at most: courses.catalogue_cache
+    # forgets it as soon as a page is published or changed otherwise.
+    list_cache_seconds = 24 * 60 * 60
 
     class Meta:
         verbose_name = _("course catalogue")
@@ -96,13 +99,10 @@ class CataloguePage(Page):
         return deepest.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
-        from courses.catalogue_cache import SECONDS
-
         context = super().get_context(request, *args, **kwargs)
         # A callable, which the template calls only when its cached fragment
         # has expired: public() reads the view restrictions as it is built.
         context["courses"] = self.listed_courses
-        context["catalogue_cache_seconds"] = SECONDS
         return context
 
     def listed_courses(self):
