@@ -9,6 +9,8 @@ import pytest
 import redis
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq import Queue, Worker
 from rq.utils import import_attribute
 from rq.worker import WorkerStatus
@@ -67,8 +69,13 @@ def gone(request):
         server.bind(("127.0.0.1", 0))
         if request.param == "silent":
             server.listen()
+        # The client gives up at the first error: the ten retries a client
+        # makes by default, backing off, would only wait longer for the same.
         yield redis.Redis(
-            port=server.getsockname()[1], socket_connect_timeout=1, socket_timeout=0.2
+            port=server.getsockname()[1],
+            socket_connect_timeout=1,
+            socket_timeout=0.2,
+            retry=Retry(NoBackoff(), retries=0),
         )
 
 
