@@ -35,16 +35,16 @@ PRODUCTION_TESTS = Path(__file__).parent / "production"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the production stack's tests first, then the others without a database.
 
-    pytest-django has put the tests that use the database first and the
-    transactional ones after them, whose flush empties the tables the others
-    rely on; that order stays. The tests without a database may run anywhere,
-    and at the end they held the longest ones: the stack's, which start
-    PostgreSQL, gunicorn and a task worker (a minute or more), and others
-    that start processes. A worker that ends on such a test leaves the other
-    idle. First, the stack starts while the other worker gets on with the
-    rest; and since xdist hands each worker its first tests as one batch in
-    this order (a quarter of its share), every stack test runs in the first
-    worker, which starts the stack once.
+    pytest-django puts the tests without a database last, after the
+    transactional ones, whose flush empties the tables the other database
+    tests rely on; that order of the database tests stays. Last, the tests
+    without a database held the longest: the stack's, which start PostgreSQL,
+    gunicorn and a task worker (a minute or two), and others that start
+    processes. xdist hands out the end of the run in small batches, and they
+    could leave one worker busy while the other idled, or split the stack's
+    tests between both, each starting a stack. First, the stack's tests are
+    all in the first batch of the first worker (a quarter of its share),
+    which starts the stack while the other gets on with the rest.
     """
 
     def group(item: pytest.Item) -> int:
@@ -56,7 +56,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def uses_database(item: pytest.Item) -> bool:
-    """Whether pytest-django gives the test a database, as its own ordering says."""
+    """Whether pytest-django gives the test a database (as its ordering tells)."""
     test_class = getattr(item, "cls", None)
     if test_class is not None and issubclass(test_class, TransactionTestCase):
         return True
