@@ -1,4 +1,4 @@
-"""A kept connection is reused without a round trip, and dropped once the server ends it.
+"""A kept connection is reused without a round trip; one the server ended is not.
 
 That every request succeeds across a real restart is
 tests/production/test_database_restart.py's to show.
