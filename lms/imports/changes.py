@@ -26,7 +26,8 @@ from lms.staff.scopes import Scope, identity_error, unseen_record_error
 # Existing people are looked up this many document numbers at a time, which
 # keeps each query under SQLite's and PostgreSQL's parameter limits.
 LOOKUP_CHUNK = 2000
-WRITE_BATCH = 1000
+# Rows written per round, with their assignments (see `_apply`).
+WRITE_BATCH = 2000
 LOG_ACTION = "lms.staff_import"
 
 
@@ -104,11 +105,7 @@ def import_staff(
     by: User | None = None,
 ) -> ImportResult:
     """Check the file and, unless a dry run, apply all of it or none of it."""
-    try:
-        sheet = read_sheet(data, filename, limits=STAFF_FILE)
-    except SpreadsheetError as error:
-        return ImportResult(errors=[RowError(None, "", str(error))], dry_run=dry_run)
-    rows, errors = parse_sheet(sheet, scope=scope)
+    rows, errors = _checked_rows(data, filename, scope=scope)
     if errors:
         return ImportResult(errors=errors, dry_run=dry_run)
     if dry_run:
@@ -119,9 +116,9 @@ def import_staff(
             plan = plan_import(rows, scope=scope, today=today, full=full)
             if plan.errors:
                 return ImportResult(errors=plan.errors, plan=plan)
-            assignments, touched = _apply(plan)
-            result = ImportResult(plan=plan, assignments=assignments)
-            result.batch = _record(result, touched, filename=filename, full=full, by=by)
+            result = ImportResult(plan=plan)
+            result.batch = _record(result, filename=filename, full=full, by=by)
+            result.assignments = _apply(plan, batch=result.batch)
             _log(result, scope=scope, filename=filename, full=full, by=by)
     except IntegrityError:
         # Another import or edit wrote the same people meanwhile.
@@ -130,6 +127,17 @@ def import_staff(
         )
         return ImportResult(errors=[RowError(None, "", message)])
     return result
+
+
+def _checked_rows(
+    data: bytes, filename: str, *, scope: Scope
+) -> tuple[list[StaffRow], list[RowError]]:
+    """Return the file's rows checked, or its errors; the sheet is not kept."""
+    try:
+        sheet = read_sheet(data, filename, limits=STAFF_FILE)
+    except SpreadsheetError as error:
+        return [], [RowError(None, "", str(error))]
+    return parse_sheet(sheet, scope=scope)
 
 
 # Planning --------------------------------------------------------------------
@@ -152,6 +160,8 @@ STAFF_FIELDS: dict[str, Callable[[object], str]] = {
 PERSON_FIELDS = ("first_names", "last_names")
 # A change to any of these may bring new requirements, counted from the move.
 MOVE_FIELDS = ("unit", "regime", "is_senior_official")
+# What an import writes on an existing staff record.
+STAFF_COLUMNS = [*STAFF_FIELDS, "moved_on"]
 
 
 def plan_import(
@@ -282,11 +292,31 @@ def _leavers(
 # Applying --------------------------------------------------------------------
 
 
-def _apply(plan: ImportPlan) -> tuple[SyncResult, list[int]]:
-    """Write the plan in bulk, then bring the affected staff's assignments in line.
+def _apply(plan: ImportPlan, *, batch: StaffImport) -> SyncResult:
+    """Write the plan a chunk at a time, each chunk with its assignments.
 
-    Return the assignments' changes and the ids of the staff written.
+    Only one chunk's new records are alive at once: memory stays bounded
+    whatever the file's size, and the garbage collector does not walk tens of
+    thousands of live records over and over (a third of the time it took).
     """
+    result = SyncResult()
+    for rows in _chunks(plan.new, WRITE_BATCH):
+        result.add(_written(_create(rows), batch=batch, today=plan.today))
+    for changes in _chunks(plan.changed, WRITE_BATCH):
+        Person.objects.bulk_update(
+            [change.staff.person for change in changes], PERSON_FIELDS
+        )
+        staff = [change.staff for change in changes]
+        StaffMember.objects.bulk_update(staff, STAFF_COLUMNS)
+        result.add(_written(staff, batch=batch, today=plan.today))
+    for leavers in _chunks(plan.leavers, WRITE_BATCH):
+        StaffMember.objects.bulk_update(leavers, STAFF_COLUMNS)
+        result.add(_written(leavers, batch=batch, today=plan.today))
+    return result
+
+
+def _create(rows: Sequence[tuple[StaffRow, Person | None]]) -> list[StaffMember]:
+    """Create the staff records of new rows, and the people not known yet."""
     new_people = [
         Person(
             document_type=row.document_type,
@@ -294,54 +324,48 @@ def _apply(plan: ImportPlan) -> tuple[SyncResult, list[int]]:
             first_names=row.first_names,
             last_names=row.last_names,
         )
-        for row, person in plan.new
+        for row, person in rows
         if person is None
     ]
-    Person.objects.bulk_create(new_people, batch_size=WRITE_BATCH)
+    Person.objects.bulk_create(new_people)
+    Person.objects.bulk_update(
+        [person for _row, person in rows if person], PERSON_FIELDS
+    )
     created_people = iter(new_people)
-    new_staff = [
+    staff = [
         StaffMember(
             person=person or next(created_people),
             moved_on=row.moved_on,
             **{name: getattr(row, name) for name in STAFF_FIELDS},
         )
-        for row, person in plan.new
+        for row, person in rows
     ]
-    StaffMember.objects.bulk_create(new_staff, batch_size=WRITE_BATCH)
-    Person.objects.bulk_update(
-        [person for _row, person in plan.new if person]
-        + [change.staff.person for change in plan.changed],
-        PERSON_FIELDS,
-        batch_size=WRITE_BATCH,
+    StaffMember.objects.bulk_create(staff)
+    return staff
+
+
+def _written(
+    staff: list[StaffMember], *, batch: StaffImport, today: date
+) -> SyncResult:
+    """Link the written records to the import and bring their assignments in line.
+
+    The records in hand are as written, so the sync does not read them back.
+    """
+    link = StaffImport.staff.through
+    link.objects.bulk_create(
+        [link(staffimport=batch, staffmember_id=member.pk) for member in staff]
     )
-    StaffMember.objects.bulk_update(
-        [change.staff for change in plan.changed] + plan.leavers,
-        [*STAFF_FIELDS, "moved_on"],
-        batch_size=WRITE_BATCH,
-    )
-    affected = [staff.pk for staff in new_staff]
-    affected += [change.staff.pk for change in plan.changed]
-    affected += [staff.pk for staff in plan.leavers]
-    result = SyncResult()
-    for chunk in _chunks(affected, LOOKUP_CHUNK):
-        result.add(
-            sync_assignments(
-                today=plan.today, staff=StaffMember.objects.filter(pk__in=chunk)
-            )
-        )
-    return result, affected
+    return sync_assignments(today=today, staff=staff)
 
 
 def _record(
-    result: ImportResult,
-    touched: list[int],
-    *,
-    filename: str,
-    full: bool,
-    by: User | None,
+    result: ImportResult, *, filename: str, full: bool, by: User | None
 ) -> StaffImport:
-    """Keep the import and whom it touched, for the dashboard and the staff list."""
-    batch = StaffImport.objects.create(
+    """Keep the import, for the dashboard; `_apply` links whom it touches.
+
+    Unchanged rows are not linked.
+    """
+    return StaffImport.objects.create(
         imported_by=by,
         filename=filename,
         full=full,
@@ -349,12 +373,6 @@ def _record(
         changed=result.changed,
         left=result.left,
     )
-    link = StaffImport.staff.through
-    link.objects.bulk_create(
-        [link(staffimport=batch, staffmember_id=pk) for pk in touched],
-        batch_size=WRITE_BATCH,
-    )
-    return batch
 
 
 def _log(
