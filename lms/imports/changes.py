@@ -334,7 +334,7 @@ def _create(rows: Sequence[tuple[StaffRow, Person | None]]) -> list[StaffMember]
     created_people = iter(new_people)
     staff = [
         StaffMember(
-            person=person or next(created_people),
+            person_id=(person or next(created_people)).pk,
             moved_on=row.moved_on,
             **{name: getattr(row, name) for name in STAFF_FIELDS},
         )
@@ -353,7 +353,7 @@ def _written(
     """
     link = StaffImport.staff.through
     link.objects.bulk_create(
-        [link(staffimport=batch, staffmember_id=member.pk) for member in staff]
+        [link(staffimport_id=batch.pk, staffmember_id=member.pk) for member in staff]
     )
     return sync_assignments(today=today, staff=staff)
 

@@ -209,7 +209,10 @@ class _Plan:
 
     def _open(self, member, requirement, cycle, due_on, completion) -> None:
         assignment = Assignment(
-            staff=member, requirement=requirement, cycle=cycle, due_on=due_on
+            staff_id=member.pk,
+            requirement_id=requirement.pk,
+            cycle=cycle,
+            due_on=due_on,
         )
         self.new.append(assignment)
         self.result.created += 1
