@@ -7,7 +7,9 @@ database as it was and 10,000 rows cost a few dozen queries, not thousands.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -94,6 +96,26 @@ class ImportResult:
         }
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector off while a file is imported.
+
+    It starts by allocation count and each full pass walks the whole heap:
+    a 10,000-row import spent a fifth of its time in passes that found
+    nothing, for the import makes no reference cycles (records are linked by
+    id, not by object) and memory is freed as it goes. The collector resumes
+    as the import returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def import_staff(
     *,
     data: bytes,
