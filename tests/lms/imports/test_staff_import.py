@@ -48,6 +48,10 @@ def run(data: bytes, scope: Scope = EVERYTHING, **options):
     )
 
 
+def only_assignment(member: StaffMember) -> Assignment:
+    return Assignment.objects.get(staff=member)
+
+
 def table_sizes() -> tuple[int, int, int]:
     return (
         Person.objects.count(),
@@ -423,10 +427,6 @@ def test_an_import_written_in_several_chunks_writes_every_row(
     )
     touched = set(StaffImport.objects.get().staff.values_list("pk", flat=True))
     assert touched == {*new_staff.values_list("pk", flat=True), rosa.pk, elmer.pk}
-
-
-def only_assignment(member: StaffMember) -> Assignment:
-    return Assignment.objects.get(staff=member)
 
 
 @pytest.mark.parametrize("line", [ROSA, ROSA.replace("GRDS", "NOPE")])
