@@ -49,7 +49,7 @@ STAFF_FILE = SheetLimits(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class StaffRow:
     """One checked row of the file: a person and their job as HR records it."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -30,6 +31,7 @@ from lms.staff.models import (
 # Staff handled per round trip: bounds memory and keeps the query count per
 # chunk fixed, whether 10 or 50,000 people are synchronised.
 CHUNK_SIZE = 2000
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,10 +56,14 @@ def assignment_due_date(staff: StaffMember, requirement: TrainingRequirement) ->
 def sync_assignments(
     *,
     today: date,
-    staff: QuerySet[StaffMember] | None = None,
+    staff: QuerySet[StaffMember] | Sequence[StaffMember] | None = None,
     requirements: Sequence[TrainingRequirement] | None = None,
 ) -> SyncResult:
-    """Bring assignments in line with staff records, rules and completions."""
+    """Bring assignments in line with staff records, rules and completions.
+
+    `staff` is a QuerySet, read a chunk at a time, or the records a caller has
+    just written and still holds (an import), which are not read back.
+    """
     if requirements is None:
         requirements = TrainingRequirement.objects.select_related(
             "course", "organisation"
@@ -66,17 +72,28 @@ def sync_assignments(
     result = SyncResult()
     if not requirements:
         return result
+    for members in _member_chunks(staff):
+        with transaction.atomic():
+            result.add(_sync_chunk(list(members), requirements, today=today))
+    return result
+
+
+def _member_chunks(
+    staff: QuerySet[StaffMember] | Sequence[StaffMember] | None,
+) -> Iterator[Iterable[StaffMember]]:
+    """Yield the staff a chunk at a time; a QuerySet's chunks read when iterated."""
+    if staff is not None and not isinstance(staff, QuerySet):
+        yield from _chunks(staff, CHUNK_SIZE)
+        return
     ids = (staff if staff is not None else StaffMember.objects.all()).values_list(
         "pk", flat=True
     )
     for chunk in _chunks(ids.order_by("pk").iterator(), CHUNK_SIZE):
-        with transaction.atomic():
-            result.add(_sync_chunk(chunk, requirements, today=today))
-    return result
+        yield StaffMember.objects.filter(pk__in=chunk)
 
 
-def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
-    chunk: list[int] = []
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -87,11 +104,12 @@ def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
 
 
 def _sync_chunk(
-    staff_ids: list[int], requirements: list[TrainingRequirement], *, today: date
+    members: list[StaffMember],
+    requirements: list[TrainingRequirement],
+    *,
+    today: date,
 ) -> SyncResult:
-    members = list(
-        StaffMember.objects.filter(pk__in=staff_ids).select_related("unit", "person")
-    )
+    staff_ids = [member.pk for member in members]
     latest: dict[tuple[int, int], Assignment] = {}
     for assignment in Assignment.objects.filter(
         staff_id__in=staff_ids, requirement__in=requirements
@@ -198,7 +216,10 @@ class _Plan:
             if previous.pk is not None:
                 self.superseded.append(previous.pk)
         assignment = Assignment(
-            staff=member, requirement=requirement, cycle=cycle, due_on=due_on
+            staff_id=member.pk,
+            requirement_id=requirement.pk,
+            cycle=cycle,
+            due_on=due_on,
         )
         self.new.append(assignment)
         self.result.created += 1

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lms.models import (
     Assignment,
@@ -322,3 +324,19 @@ def test_one_sync_opens_the_renewal_of_an_old_completion_at_once(staff, inductio
     assert (first.created, second.created) == (2, 0)
     renewal = Assignment.objects.get(staff=staff, cycle=2)
     assert (renewal.due_on, renewal.is_open) == (date(2026, 3, 19), True)
+
+
+@pytest.mark.django_db
+def test_records_in_hand_are_synchronised_as_they_are_without_reading_them_back(
+    units, staff, induction
+):
+    """An import hands over the records it has just written, completions and all."""
+    complete(staff.person, induction.course, date(2026, 3, 10))
+    newcomer = StaffMemberFactory(unit=units["a"], hired_on=date(2026, 3, 1))
+    with CaptureQueriesContext(connection) as queries:
+        result = sync_assignments(today=date(2026, 3, 20), staff=[staff, newcomer])
+    assert (result.created, result.completed) == (2, 1)
+    assert only_assignment(staff).completed_on == date(2026, 3, 10)
+    assert only_assignment(newcomer).due_on == date(2026, 3, 31)
+    read_back = [q for q in queries.captured_queries if "hired_on" in q["sql"]]
+    assert read_back == []
