@@ -221,6 +221,12 @@ class TestLeaversRehiresAndTransfers:
         sync_assignments(today=date(2026, 9, 1))
         reopened = Assignment.objects.open().get()
         assert (reopened.cycle, reopened.due_on) == (2, date(2026, 10, 1))
+        # The closed cycle is no longer the latest: reports count the new one.
+        assert list(
+            Assignment.objects.filter(staff=staff)
+            .order_by("cycle")
+            .values_list("cycle", "is_latest")
+        ) == [(1, False), (2, True)]
 
     def test_an_expired_completion_does_not_spare_a_rehire(self, staff, induction):
         complete(staff.person, induction.course, date(2020, 3, 20))

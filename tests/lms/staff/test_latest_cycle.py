@@ -45,16 +45,6 @@ class TestOneLatestCycle:
         sync_assignments(today=date(2026, 3, 2))
         assert cycles(staff) == [(1, False), (2, True)]
 
-    def test_a_rehire_after_a_closed_cycle_opens_the_latest(self, staff, induction):
-        sync_assignments(today=date(2026, 3, 2))
-        staff.left_on = date(2026, 3, 10)
-        staff.save()
-        sync_assignments(today=date(2026, 3, 11))
-        staff.left_on, staff.hired_on = None, date(2026, 9, 1)
-        staff.save()
-        sync_assignments(today=date(2026, 9, 1))
-        assert cycles(staff) == [(1, False), (2, True)]
-
     def test_running_the_rules_again_keeps_one_latest_cycle(self, staff, induction):
         complete(staff.person, induction.course, date(2026, 3, 20))
         sync_assignments(today=date(2028, 3, 1))
