@@ -48,17 +48,3 @@ class OutageTolerantWorker(Worker):
     heartbeat = _through_outages(Worker.heartbeat)
     run_maintenance_tasks = _through_outages(Worker.run_maintenance_tasks)
     set_state = _through_outages(Worker.set_state)
-
-    def unsubscribe(self) -> None:
-        """Stop listening for commands, and quit without waiting a minute.
-
-        RQ asks Redis to unsubscribe, then stops the thread that listens. When
-        that thread reads Redis's answer first (the machine is busy), it finds
-        itself subscribed to nothing and waits up to a minute for a
-        subscription; redis-py's stop() waits for the thread, so the worker
-        took a minute to quit, told to stop or at the end of a burst. Stopped
-        first, the thread takes Redis's answer as its last message.
-        """
-        if self.pubsub_thread:
-            self.pubsub_thread.stop(timeout=0)
-        super().unsubscribe()

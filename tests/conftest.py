@@ -2,12 +2,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db.backends.postgresql import operations as postgresql
-from django.test import TransactionTestCase
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
@@ -27,76 +24,6 @@ from tests.factories import (
     organisation,
 )
 from tests.production.stack import RedisServer, free_port
-
-PRODUCTION_TESTS = Path(__file__).parent / "production"
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the production stack's tests first, then the others without a database.
-
-    pytest-django puts the tests without a database last, after the
-    transactional ones, whose flush empties the tables the other database
-    tests rely on; that order of the database tests stays. Last, the tests
-    without a database held the longest: the stack's, which start PostgreSQL,
-    gunicorn and a task worker (a minute or two), and others that start
-    processes. xdist hands out the end of the run in small batches, and they
-    could leave one worker busy while the other idled, or split the stack's
-    tests between both, each starting a stack. First, the stack's tests are
-    all in the first batch of the first worker (a quarter of its share),
-    which starts the stack while the other gets on with the rest.
-    """
-
-    def group(item: pytest.Item) -> int:
-        if item.path.is_relative_to(PRODUCTION_TESTS):
-            return 0
-        return 2 if uses_database(item) else 1
-
-    items.sort(key=group)
-
-
-def uses_database(item: pytest.Item) -> bool:
-    """Whether pytest-django gives the test a database (as its ordering tells)."""
-    test_class = getattr(item, "cls", None)
-    if test_class is not None and issubclass(test_class, TransactionTestCase):
-        return True
-    fixtures = set(getattr(item, "fixturenames", ()))
-    return item.get_closest_marker("django_db") is not None or bool(
-        fixtures & {"db", "transactional_db", "live_server", "django_db_setup"}
-    )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def flush_by_deleting():
-    """Empty PostgreSQL's tables after a transactional test with DELETE, as on SQLite.
-
-    Django empties them with one TRUNCATE of every table, which on PostgreSQL
-    gives each of some 90 tables and their indexes new files: 1 to 2 seconds
-    a test, for tables holding a few rows, where DELETE takes a tenth of a
-    second. Django declares every foreign key deferrable, so the rows go in
-    any order; sequences are left as TRUNCATE leaves them, unless a test asks
-    for them reset (or for a cascade), which is left to TRUNCATE.
-    """
-    truncate = postgresql.DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if not tables or reset_sequences or allow_cascade:
-            return truncate(
-                self,
-                style,
-                tables,
-                reset_sequences=reset_sequences,
-                allow_cascade=allow_cascade,
-            )
-        delete = style.SQL_KEYWORD("DELETE FROM")
-        return [
-            "SET CONSTRAINTS ALL DEFERRED;",
-            *(f"{delete} {style.SQL_FIELD(self.quote_name(t))};" for t in tables),
-        ]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(postgresql.DatabaseOperations, "sql_flush", sql_flush)
-        yield
 
 
 @pytest.fixture(autouse=True)
