@@ -20,7 +20,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
         if self.connection is None or self.connection.closed:
             return False
-        waiting, _writable, _failed = select.select(
-            [self.connection.fileno()], [], [], 0
-        )
-        return not waiting or super().is_usable()
+        # poll, not select: select refuses descriptors above 1023.
+        socket = select.poll()
+        socket.register(self.connection.fileno(), select.POLLIN)
+        return not socket.poll(0) or super().is_usable()
